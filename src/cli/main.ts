@@ -1,0 +1,110 @@
+// `coso`: results on stdout (--json where a tool reads them), progress and logs on stderr;
+// exit 0 when the command did its job, non-zero with a clear message when it could not.
+import { Command, CommanderError, Option } from 'commander'
+import { startServer } from '../app.ts'
+import { registerGeoCommands } from '../geo/cli.ts'
+import { ensureReferenceData } from '../geo/seed.ts'
+import { backup, restore } from '../platform/backup.ts'
+import { dbTarget } from '../platform/config.ts'
+import { openDatabase } from '../platform/db.ts'
+import { createLogger } from '../platform/log.ts'
+import { appliedMigrations } from '../platform/migrate.ts'
+import { VERSION } from '../platform/version.ts'
+import { cliLogger, type DbFlags, fail, jsonFlag, out, parsePort, printJson, withDb, withDbFlags } from './common.ts'
+
+const program = new Command('coso')
+  .description('coso — hệ thống thông tin công an xã / information system of the commune police')
+  .version(VERSION)
+  .showHelpAfterError('(coso --help: hướng dẫn / for usage)')
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+  .exitOverride()
+
+type ServeFlags = DbFlags & { port: number; host: string }
+
+function serveCommand(name: string, description: string) {
+  return withDbFlags(program.command(name))
+    .description(description)
+    .addOption(new Option('--port <port>', 'port to listen on').default(8080).env('PORT').argParser(parsePort))
+    .addOption(new Option('--host <host>', 'address to listen on (0.0.0.0 for the network)').default('127.0.0.1').env('COSO_HOST'))
+}
+
+async function serve(flags: ServeFlags) {
+  const logger = createLogger()
+  const server = await startServer({ target: dbTarget(flags), port: flags.port, host: flags.host, logger })
+  out(`coso ${VERSION} (${server.db.engine}) đang phục vụ / listening on ${server.url}`)
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1) // a second signal: stop now
+    stopping = true
+    logger.info({ signal }, 'stopping')
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: String(error) }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+serveCommand('serve', 'serve the API and web app / chạy máy chủ').action(serve)
+serveCommand('start', 'what `npm start` runs: serve on the embedded engine by default / khởi động').action(serve)
+
+jsonFlag(withDbFlags(program.command('migrate')))
+  .description('create or upgrade the database schema / tạo hoặc nâng cấp cơ sở dữ liệu')
+  .action((flags: DbFlags) =>
+    withDb(flags, async (db) => {
+      const migrations = await appliedMigrations(db.pool)
+      if (flags.json) return printJson({ engine: db.engine, migrations })
+      out(`${db.engine}: ${migrations.length} migration(s) applied / đã áp dụng`)
+      for (const m of migrations) out(`  ${m.name}  ${m.applied_at}`)
+    }),
+  )
+
+jsonFlag(withDbFlags(program.command('backup')))
+  .description('write a backup that restores on either engine; encrypted when COSO_BACKUP_PASSPHRASE is set / sao lưu')
+  .requiredOption('--out <file>', 'backup file to write')
+  .action((flags: DbFlags & { out: string }) =>
+    withDb(flags, async (db) => {
+      if (!process.env.COSO_BACKUP_PASSPHRASE) {
+        process.stderr.write(
+          'coso: cảnh báo: tệp sao lưu chứa dữ liệu cá nhân và KHÔNG được mã hoá (đặt COSO_BACKUP_PASSPHRASE để mã hoá).\n' +
+            '      warning: the backup holds personal data and is NOT encrypted (set COSO_BACKUP_PASSPHRASE to encrypt).\n',
+        )
+      }
+      const summary = await backup(db, flags.out)
+      if (flags.json) return printJson(summary)
+      const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0)
+      out(`${summary.file}: ${rows} rows in ${Object.keys(summary.tables).length} tables${summary.encrypted ? ', encrypted' : ''}`)
+    }),
+  )
+
+jsonFlag(withDbFlags(program.command('restore').argument('<file>', 'backup file')))
+  .description('restore a backup into a new (or, with --force, replaced) database / khôi phục')
+  .option('--force', 'replace a database that already holds data')
+  .action(async (file: string, flags: DbFlags & { force?: boolean }) => {
+    const logger = cliLogger()
+    const db = await openDatabase(dbTarget(flags), { logger, migrate: false })
+    try {
+      const summary = await restore(db, file, { force: flags.force })
+      await ensureReferenceData(db.kysely)
+      if (flags.json) return printJson(summary)
+      const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0)
+      out(`${db.engine}: restored ${rows} rows in ${Object.keys(summary.tables).length} tables / đã khôi phục`)
+    } finally {
+      await db.close()
+    }
+  })
+
+registerGeoCommands(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2)
+  }
+  fail(error)
+}
