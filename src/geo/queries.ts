@@ -2,7 +2,8 @@
 import { type Generated, type Kysely, sql } from 'kysely'
 import type { Tables } from '../platform/db.ts'
 import type { Era } from './eras.ts'
-import type { Level, Portion, SuccessionRow, UnitRow } from './gazetteer.ts'
+import type { Portion, SuccessionRow, UnitRow } from './gazetteer.ts'
+import type { UnitRecord } from './unit-index.ts'
 
 declare module '../platform/db.ts' {
   interface Tables {
@@ -23,83 +24,27 @@ export interface HamletRow {
   exact_key: string
 }
 
-export interface UnitRecord {
-  code: string
-  name: string
-  type: string
-  level: Level
-  era: Era
-  valid_from: string
-  valid_to: string
-  parent_code: string | null
-  parent_name: string | null
-  province_code: string
-  short_name: string
-  short_fold_key: string
-  fold_key: string
-}
-
 type Db = Kysely<Tables>
 
-function units(db: Db) {
+/** The whole reference list of units: small, read once per process (see unit-index.ts). */
+export async function allUnits(db: Db): Promise<Omit<UnitRecord, 'parent_name'>[]> {
   return db
-    .selectFrom('geo_unit as u')
-    .leftJoin('geo_unit as p', (join) =>
-      join.onRef('p.code', '=', 'u.parent_code').onRef('p.valid_from', '<=', 'u.valid_from').onRef('p.valid_to', '>=', 'u.valid_to'),
-    )
+    .selectFrom('geo_unit')
     .select([
-      'u.code',
-      'u.name',
-      'u.type',
-      'u.level',
-      'u.era',
-      sql<string>`u.valid_from::text`.as('valid_from'),
-      sql<string>`u.valid_to::text`.as('valid_to'),
-      'u.parent_code',
-      'p.name as parent_name',
-      'u.province_code',
-      'u.short_name',
-      'u.short_fold_key',
-      'u.fold_key',
+      'code',
+      'name',
+      'type',
+      'level',
+      'era',
+      sql<string>`valid_from::text`.as('valid_from'),
+      sql<string>`valid_to::text`.as('valid_to'),
+      'parent_code',
+      'province_code',
+      'short_name',
+      'short_fold_key',
+      'fold_key',
     ])
-}
-
-const validOn = (on: string) => sql<boolean>`u.valid_from <= ${on}::date AND ${on}::date < u.valid_to`
-
-export async function unitOn(db: Db, code: string, on: string): Promise<UnitRecord | undefined> {
-  return units(db).where('u.code', '=', code).where(validOn(on)).executeTakeFirst()
-}
-
-export async function unitVersions(db: Db, code: string): Promise<UnitRecord[]> {
-  return units(db).where('u.code', '=', code).orderBy('u.valid_from').execute()
-}
-
-export async function listUnits(
-  db: Db,
-  filter: { on: string; province: string; parent?: string | undefined; level?: Level | undefined; foldQuery?: string | undefined },
-): Promise<UnitRecord[]> {
-  let q = units(db).where(validOn(filter.on))
-  if (filter.parent) q = q.where('u.parent_code', '=', filter.parent)
-  // Provinces only when asked for; otherwise the units of the province coso serves.
-  if (filter.level === 'province') q = q.where('u.level', '=', 'province')
-  else {
-    q = q.where('u.province_code', '=', filter.province).where('u.level', '<>', 'province')
-    if (filter.level) q = q.where('u.level', '=', filter.level)
-  }
-  if (filter.foldQuery) q = q.where('u.fold_key', 'like', `%${escapeLike(filter.foldQuery)}%`)
-  return q.orderBy('u.level').orderBy('u.code').execute()
-}
-
-/** Units of any period whose name matches; the caller ranks them. */
-export async function searchUnits(db: Db, foldQuery: string, on?: string): Promise<UnitRecord[]> {
-  let q = units(db).where('u.fold_key', 'like', `%${escapeLike(foldQuery)}%`)
-  if (on) q = q.where(validOn(on))
-  return q.orderBy('u.code').orderBy('u.valid_from').execute()
-}
-
-export async function unitsByShortFold(db: Db, keys: string[]): Promise<UnitRecord[]> {
-  if (keys.length === 0) return []
-  return units(db).where('u.short_fold_key', 'in', keys).execute()
+    .execute()
 }
 
 export interface SuccessorRecord {
@@ -199,10 +144,6 @@ export async function hamletsOf(db: Db, unitCode: string, unitValidFrom: string)
     .orderBy('exact_key')
     .orderBy('id')
     .execute()
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {

@@ -75,7 +75,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.put(
     '/api/units/:code/successors',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags,
         summary: 'Set the successor the law did not name (admin) / Đặt đơn vị kế tiếp',
@@ -119,7 +119,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.post(
     '/api/units/:code/hamlets',
     {
-      preHandler: adminOnly,
+      onRequest: adminOnly,
       schema: {
         tags,
         summary: 'Add hamlets to a commune (admin) / Thêm thôn, tổ',
@@ -147,7 +147,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
     scope.post(
       '/api/hamlets/import',
       {
-        preHandler: adminOnly,
+        onRequest: adminOnly,
         schema: {
           tags,
           summary: 'Import hamlets from CSV (admin) / Nhập danh sách thôn, tổ',

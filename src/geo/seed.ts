@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type { Tables } from '../platform/db.ts'
 import { buildGazetteer, type Row, type SeedFiles } from './gazetteer.ts'
 import { loadReference, referenceChecksum } from './queries.ts'
+import { forgetUnits } from './service.ts'
 
 const SEED_DIR = fileURLToPath(new URL('../../seed/geo/', import.meta.url))
 const FILES: Record<keyof SeedFiles, string> = {
@@ -36,5 +37,6 @@ export async function ensureReferenceData(db: Kysely<Tables>): Promise<boolean> 
   const { files, checksum } = readSeed()
   if ((await referenceChecksum(db, 'geo')) === checksum) return false
   await loadReference(db, 'geo', checksum, buildGazetteer(files))
+  forgetUnits(db)
   return true
 }

@@ -9,8 +9,27 @@ import { addressKeys, type Resolution, resolveAddress as resolveText } from './a
 import { type Era, eraDate, isIsoDate, openDate, today } from './eras.ts'
 import type { Level, Portion } from './gazetteer.ts'
 import * as q from './queries.ts'
+import { UnitIndex, type UnitRecord } from './unit-index.ts'
 
 type Db = Kysely<Tables>
+
+const indexes = new WeakMap<Db, Promise<UnitIndex>>()
+
+/** The units of this database, read once (see unit-index.ts). */
+export function unitIndex(db: Db): Promise<UnitIndex> {
+  let index = indexes.get(db)
+  if (!index) {
+    index = q.allUnits(db).then((rows) => new UnitIndex(rows))
+    index.catch(() => indexes.delete(db))
+    indexes.set(db, index)
+  }
+  return index
+}
+
+/** After new reference data is loaded. */
+export function forgetUnits(db: Db) {
+  indexes.delete(db)
+}
 
 /** When a unit is meant: a date, or an era; neither means today. */
 export interface When {
@@ -44,7 +63,7 @@ export interface Unit {
   province_code: string
 }
 
-function present(r: q.UnitRecord): Unit {
+function present(r: UnitRecord): Unit {
   return {
     code: r.code,
     name: r.name,
@@ -64,20 +83,20 @@ const unitNotFound = (code: string, on: string) =>
 
 export async function getUnit(db: Db, code: string, when: When = {}): Promise<Unit> {
   const on = dateOf(when)
-  const row = await q.unitOn(db, code, on)
+  const row = (await unitIndex(db)).on(code, on)
   if (!row) throw unitNotFound(code, on)
   return present(row)
 }
 
 /** The unit a code meant on a date, or undefined: for validation, where absence is a finding. */
 export async function findUnit(db: Db, code: string, when: When = {}): Promise<Unit | undefined> {
-  const row = await q.unitOn(db, code, dateOf(when))
+  const row = (await unitIndex(db)).on(code, dateOf(when))
   return row && present(row)
 }
 
 /** Every period a code was used in, oldest first. */
 export async function unitHistory(db: Db, code: string): Promise<Unit[]> {
-  return (await q.unitVersions(db, code)).map(present)
+  return (await unitIndex(db)).versions(code).map(present)
 }
 
 export interface ListFilter extends When {
@@ -93,7 +112,7 @@ export interface ListFilter extends When {
 export async function listUnits(db: Db, filter: ListFilter = {}): Promise<Unit[]> {
   const on = dateOf(filter)
   const fold = filter.q === undefined ? undefined : foldKey(filter.q)
-  const rows = await q.listUnits(db, { on, province: provinceCode(), parent: filter.parent, level: filter.level, foldQuery: fold })
+  const rows = (await unitIndex(db)).list({ on, province: provinceCode(), parent: filter.parent, level: filter.level, fold })
   return (fold ? rank(rows, filter.q as string) : rows).map(present)
 }
 
@@ -102,14 +121,14 @@ export async function searchUnits(db: Db, text: string, when?: When): Promise<Un
   const fold = foldKey(text)
   if (!fold) return []
   const on = when && (when.on || when.era) ? dateOf(when) : undefined
-  return rank(await q.searchUnits(db, fold, on), text).map(present)
+  return rank((await unitIndex(db)).search(fold, on), text).map(present)
 }
 
 /** Exact name (tones and all) first, then exact folded name, then the rest; newest era first. */
-function rank(rows: q.UnitRecord[], text: string): q.UnitRecord[] {
+function rank(rows: UnitRecord[], text: string): UnitRecord[] {
   const fold = foldKey(text)
   const exact = exactKey(text)
-  const score = (r: q.UnitRecord) =>
+  const score = (r: UnitRecord) =>
     (exactKey(r.short_name) === exact || exactKey(r.name) === exact ? 0 : 2) + (r.short_fold_key === fold || r.fold_key === fold ? 0 : 1)
   return [...rows].sort((a, b) => score(a) - score(b) || b.era - a.era || a.code.localeCompare(b.code))
 }
@@ -129,11 +148,12 @@ export interface Successor {
  */
 export async function successors(db: Db, code: string, when: When = {}): Promise<Successor[]> {
   const version = await endedVersion(db, code, when)
+  const index = await unitIndex(db)
   const out = new Map<string, Successor>()
   const walk = async (from: string, validFrom: string, portion: Portion, depth: number): Promise<void> => {
     for (const s of await q.successorsOf(db, from, validFrom)) {
       const p: Portion = portion === 'part' || s.portion === 'part' ? 'part' : 'whole'
-      const next = await q.unitOn(db, s.code, s.valid_from)
+      const next = index.on(s.code, s.valid_from)
       if (next && next.valid_to === 'infinity') {
         const prev = out.get(s.code)
         // Reached whole along one path and in part along another: it holds only part.
@@ -153,14 +173,15 @@ export async function successors(db: Db, code: string, when: When = {}): Promise
   return [...out.values()].sort((a, b) => a.code.localeCompare(b.code))
 }
 
-async function endedVersion(db: Db, code: string, when: When): Promise<q.UnitRecord> {
+async function endedVersion(db: Db, code: string, when: When): Promise<UnitRecord> {
+  const index = await unitIndex(db)
   if (when.on !== undefined || when.era !== undefined) {
     const on = dateOf(when)
-    const row = await q.unitOn(db, code, on)
+    const row = index.on(code, on)
     if (!row) throw unitNotFound(code, on)
     return row
   }
-  const versions = await q.unitVersions(db, code)
+  const versions = index.versions(code)
   const ended = versions.filter((v) => v.valid_to !== 'infinity')
   const version = ended[ended.length - 1] ?? versions[versions.length - 1]
   if (!version) throw unitNotFound(code, today())
@@ -190,7 +211,7 @@ export async function setSuccessor(db: Db, code: string, successorCode: string, 
       409,
     )
   }
-  const to = await q.unitOn(db, successorCode, from.valid_to)
+  const to = (await unitIndex(db)).on(successorCode, from.valid_to)
   if (!to) throw unitNotFound(successorCode, from.valid_to)
   await q.insertSuccession(db, {
     from_code: from.code,
@@ -206,7 +227,7 @@ export async function setSuccessor(db: Db, code: string, successorCode: string, 
 /** Free-text address → candidate units with a confidence; `on` favours that day's units. */
 export async function resolveAddress(db: Db, text: string, on?: string): Promise<Resolution> {
   if (on !== undefined) dateOf({ on })
-  const units = await q.unitsByShortFold(db, addressKeys(text))
+  const units = (await unitIndex(db)).byShortFold(addressKeys(text))
   const resolution = resolveText(text, units, on)
   return {
     ...resolution,
@@ -264,7 +285,7 @@ export interface HamletsAdded {
 
 /** Adds hamlets to a commune; a name already there is reported, not doubled. */
 export async function addHamlets(db: Db, unitCode: string, inputs: HamletInput[], when: When = {}): Promise<HamletsAdded> {
-  const unit = await q.unitOn(db, unitCode, dateOf(when))
+  const unit = (await unitIndex(db)).on(unitCode, dateOf(when))
   if (!unit) throw unitNotFound(unitCode, dateOf(when))
   if (unit.level !== 'commune') {
     throw badInput({
@@ -303,7 +324,7 @@ export async function addHamlets(db: Db, unitCode: string, inputs: HamletInput[]
 
 export async function listHamlets(db: Db, unitCode: string, when: When = {}): Promise<Hamlet[]> {
   const on = dateOf(when)
-  const unit = await q.unitOn(db, unitCode, on)
+  const unit = (await unitIndex(db)).on(unitCode, on)
   if (!unit) throw unitNotFound(unitCode, on)
   return (await q.hamletsOf(db, unit.code, unit.valid_from)).map(presentHamlet)
 }
@@ -314,8 +335,9 @@ export interface HamletImportReport {
   rejected: { row: number; field: string; rule: string; message: { vi: string; en: string } }[]
 }
 
+// Header cells are compared folded ("Mã xã" → "ma xa", "unit_code" → "unit code").
 const HAMLET_COLUMNS: Record<string, 'unit_code' | 'name' | 'kind'> = {
-  unit_code: 'unit_code',
+  'unit code': 'unit_code',
   'ma xa': 'unit_code',
   'ma don vi': 'unit_code',
   name: 'name',
@@ -329,7 +351,7 @@ const HAMLET_COLUMNS: Record<string, 'unit_code' | 'name' | 'kind'> = {
 export async function importHamlets(db: Db, rows: string[][], when: When = {}): Promise<HamletImportReport> {
   const [header, ...body] = rows
   if (!header) throw badInput({ vi: 'Tệp rỗng.', en: 'The file is empty.' })
-  const columns = header.map((h) => HAMLET_COLUMNS[foldKey(h).replace(/_/g, ' ')] ?? HAMLET_COLUMNS[foldKey(h)])
+  const columns = header.map((h) => HAMLET_COLUMNS[foldKey(h)])
   const at = (key: 'unit_code' | 'name' | 'kind') => columns.indexOf(key)
   for (const required of ['unit_code', 'name'] as const) {
     if (at(required) < 0) {
@@ -361,7 +383,7 @@ export async function importHamlets(db: Db, rows: string[][], when: When = {}): 
     byUnit.set(code, [...(byUnit.get(code) ?? []), { row, input: { name, kind } }])
   })
   for (const [code, entries] of byUnit) {
-    const unit = /^\d{5}$/.test(code) ? await q.unitOn(db, code, dateOf(when)) : undefined
+    const unit = /^\d{5}$/.test(code) ? (await unitIndex(db)).on(code, dateOf(when)) : undefined
     if (unit?.level !== 'commune') {
       for (const e of entries) {
         report.rejected.push({

@@ -61,5 +61,5 @@ export function columnKey(header: string): Dc01Key | undefined {
 }
 
 export function emptyForm(): Dc01Form {
-  return Object.fromEntries(DC01_KEYS.map((k) => [k, ''])) as Dc01Form
+  return Object.fromEntries(DC01_KEYS.map((k) => [k, ''])) as unknown as Dc01Form
 }

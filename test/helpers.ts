@@ -1,0 +1,164 @@
+// Test support: both engines (embedded PGlite in a temp directory, and a fresh database on the
+// PostgreSQL server), the CLI as a child process, and a served instance.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import type { DbTarget } from '../src/platform/config.ts'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+export const COSO = join(ROOT, 'bin', 'coso.js')
+const SERVER = process.env.COSO_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+export function tempDir(prefix = 'coso-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+let serverReachable: Promise<boolean> | undefined
+
+/** Under CI an unreachable server fails the run; elsewhere its tests are skipped, loudly. */
+export function postgresReachable(): Promise<boolean> {
+  serverReachable ??= (async () => {
+    const client = new pg.Client({ connectionString: SERVER, connectionTimeoutMillis: 3000 })
+    try {
+      await client.connect()
+      await client.end()
+      return true
+    } catch (error) {
+      if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${SERVER} is unreachable under CI: ${(error as Error).message}`)
+      process.stderr.write(`# PostgreSQL at ${SERVER} unreachable: its tests are skipped (set COSO_TEST_DATABASE_URL)\n`)
+      return false
+    }
+  })()
+  return serverReachable
+}
+
+export interface TestDatabase {
+  target: DbTarget
+  /** Flags for the CLI that point at this database. */
+  flags: string[]
+  drop(): Promise<void>
+}
+
+/** A new, empty database on the server, dropped afterwards. */
+export async function serverDatabase(): Promise<TestDatabase> {
+  const name = `coso_t_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: SERVER })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(SERVER)
+  url.pathname = `/${name}`
+  return {
+    target: { engine: 'postgresql', url: url.toString() },
+    flags: ['--database-url', url.toString()],
+    async drop() {
+      const c = new pg.Client({ connectionString: SERVER })
+      await c.connect()
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await c.end()
+    },
+  }
+}
+
+export function embeddedDatabase(): TestDatabase {
+  const dir = tempDir('coso-data-')
+  return {
+    target: { engine: 'pglite', dataDir: dir },
+    flags: ['--data', dir],
+    async drop() {
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface Engine {
+  name: 'pglite' | 'postgresql'
+  create(): Promise<TestDatabase>
+  /** Why its tests are skipped, when they are. */
+  skip: string | false
+}
+
+export async function engines(): Promise<Engine[]> {
+  const reachable = await postgresReachable()
+  return [
+    { name: 'pglite', create: async () => embeddedDatabase(), skip: false },
+    { name: 'postgresql', create: serverDatabase, skip: reachable ? false : 'PostgreSQL server unreachable' },
+  ]
+}
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `coso …` as a tool would, on the Node running the tests (the pinned one). */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [COSO, ...args], { cwd: ROOT, env: cliEnv(options.env) })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra }
+  if (!('DATABASE_URL' in extra)) delete env.DATABASE_URL
+  if (!('COSO_DATA' in extra)) delete env.COSO_DATA
+  return env
+}
+
+export interface Served {
+  url: string
+  child: ChildProcess
+  stderr: () => string
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+/** `coso serve --port 0 …`, resolved once it prints its URL. */
+export function serve(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [COSO, 'serve', '--port', '0', ...args], { cwd: ROOT, env: cliEnv(options.env) })
+    let stdout = ''
+    let stderr = ''
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    child.stdout.on('data', (d) => {
+      stdout += d
+      const m = /(http:\/\/[^\s]+)/.exec(stdout)
+      if (m?.[1]) {
+        resolve({
+          url: m[1],
+          child,
+          stderr: () => stderr,
+          async stop(signal = 'SIGTERM') {
+            child.kill(signal)
+            return exited
+          },
+        })
+      }
+    })
+    exited.then((code) => reject(new Error(`coso serve exited (${code}) before listening: ${stderr}`)))
+  })
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+export async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(url)
+  return { status: response.status, body: await response.json() }
+}
