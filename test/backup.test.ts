@@ -16,7 +16,7 @@ async function hamlets(flags: string[]) {
 test('embedded → backup → PostgreSQL, and back encrypted', { skip }, async () => {
   const source = embeddedDatabase()
   const server = await serverDatabase()
-  const back = embeddedDatabase()
+  const back = embeddedDatabase({ empty: true })
   const dir = tempDir()
   try {
     assert.equal((await runCli(['hamlets', 'add', '--unit', '06652', 'Tổ 1', 'Khu "Đông" = Tây', ...source.flags])).code, 0)
@@ -62,7 +62,7 @@ test('embedded → backup → PostgreSQL, and back encrypted', { skip }, async (
 
 test('a damaged or truncated backup is refused and the target stays empty', async () => {
   const source = embeddedDatabase()
-  const target = embeddedDatabase()
+  const target = embeddedDatabase({ empty: true })
   const dir = tempDir()
   try {
     const file = join(dir, 'b.coso')
