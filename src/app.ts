@@ -2,12 +2,16 @@
 import type { AddressInfo } from 'node:net'
 import { geoRoutes } from './geo/routes.ts'
 import { ensureReferenceData } from './geo/seed.ts'
+import { startImportWorker } from './intake/jobs.ts'
+import { intakeRoutes } from './intake/routes.ts'
 import type { DbTarget } from './platform/config.ts'
 import { type Db, openDatabase } from './platform/db.ts'
 import { type App, createHttpApp, type RouteModule } from './platform/http.ts'
+import { type Jobs, startJobs } from './platform/jobs.ts'
 import type { Logger } from './platform/log.ts'
+import { registerRoutes } from './register/routes.ts'
 
-export const ROUTES: RouteModule[] = [geoRoutes]
+export const ROUTES: RouteModule[] = [geoRoutes, registerRoutes, intakeRoutes]
 
 /** Opens (creating and migrating when new) and makes sure the reference data is loaded. */
 export async function openCoso(target: DbTarget, logger?: Logger): Promise<Db> {
@@ -24,6 +28,7 @@ export async function openCoso(target: DbTarget, logger?: Logger): Promise<Db> {
 export interface Server {
   app: App
   db: Db
+  jobs: Jobs
   url: string
   close(): Promise<void>
 }
@@ -31,10 +36,14 @@ export interface Server {
 export async function startServer(options: { target: DbTarget; port: number; host: string; logger: Logger }): Promise<Server> {
   const db = await openCoso(options.target, options.logger)
   let app: App
+  let jobs: Jobs | undefined
   try {
-    app = await createHttpApp({ db, logger: options.logger }, ROUTES)
+    jobs = await startJobs(db, options.logger, { maintenance: true })
+    await startImportWorker(db, jobs, options.logger)
+    app = await createHttpApp({ db, logger: options.logger, jobs }, ROUTES)
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {
+    await jobs?.stop({ graceful: false, close: false }).catch(() => {})
     await db.close()
     throw error
   }
@@ -43,10 +52,13 @@ export async function startServer(options: { target: DbTarget; port: number; hos
   return {
     app,
     db,
+    jobs: jobs as Jobs,
     url: `http://${host}:${address.port}`,
     // In-flight requests finish first; then the database is checkpointed and closed.
     close: async () => {
       await app.close()
+      // A running import stops between chunks: it resumes from there on the next start.
+      await jobs?.stop({ graceful: true, timeout: 10_000, close: false })
       await db.close()
     },
   }

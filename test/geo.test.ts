@@ -118,7 +118,10 @@ for (const engine of await engines()) {
       assert.equal(c.candidates[0].code, '06652')
       assert.equal(c.candidates[0].era, 2025)
       assert.equal(c.detail, 'Số 5, tổ 3')
-      const none = await resolve('Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh')
+      const elsewhere = await resolve('Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh')
+      assert.equal(elsewhere.candidates[0].level, 'province')
+      assert.equal(elsewhere.candidates[0].code, '79')
+      const none = await resolve('Số 5 đường Không Tên')
       assert.deepEqual(none.candidates, [])
     })
 

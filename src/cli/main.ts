@@ -1,9 +1,13 @@
 // `coso`: results on stdout (--json where a tool reads them), progress and logs on stderr;
 // exit 0 when the command did its job, non-zero with a clear message when it could not.
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
 import { startServer } from '../app.ts'
 import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
+import { registerIntakeCommands } from '../intake/cli.ts'
+import { DEMO_PERSONS, seedDemo } from '../intake/demo.ts'
 import { backup, restore } from '../platform/backup.ts'
 import { dbTarget } from '../platform/config.ts'
 import { openDatabase } from '../platform/db.ts'
@@ -11,6 +15,7 @@ import { createLogger } from '../platform/log.ts'
 import { appliedMigrations } from '../platform/migrate.ts'
 import { VERSION } from '../platform/version.ts'
 import { cliLogger, type DbFlags, fail, jsonFlag, out, parsePort, printJson, withDb, withDbFlags } from './common.ts'
+import { registerExportCommand } from './export-command.ts'
 
 const program = new Command('coso')
   .description('coso — hệ thống thông tin công an xã / information system of the commune police')
@@ -28,10 +33,21 @@ function serveCommand(name: string, description: string) {
     .addOption(new Option('--host <host>', 'address to listen on (0.0.0.0 for the network)').default('127.0.0.1').env('COSO_HOST'))
 }
 
-async function serve(flags: ServeFlags) {
+async function serve(flags: ServeFlags, demo: boolean) {
   const logger = createLogger()
-  const server = await startServer({ target: dbTarget(flags), port: flags.port, host: flags.host, logger })
+  const target = dbTarget(flags)
+  const server = await startServer({ target, port: flags.port, host: flags.host, logger })
   out(`coso ${VERSION} (${server.db.engine}) đang phục vụ / listening on ${server.url}`)
+  if (demo) {
+    const dir = target.engine === 'pglite' ? join(target.dataDir, 'uploads') : join(tmpdir(), 'coso-uploads')
+    const batch = await seedDemo(server.db, server.jobs, dir)
+    if (batch) {
+      process.stderr.write(
+        `coso: cơ sở dữ liệu trống: đang nạp ${DEMO_PERSONS.toLocaleString('vi-VN')} người mẫu (lô ${batch}, xem ${server.url}/api/imports/${batch})\n` +
+          `      empty database: loading a demo population of ${DEMO_PERSONS} persons in the background (batch ${batch})\n`,
+      )
+    }
+  }
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) process.exit(1) // a second signal: stop now
@@ -49,8 +65,10 @@ async function serve(flags: ServeFlags) {
   process.on('SIGTERM', () => stop('SIGTERM'))
 }
 
-serveCommand('serve', 'serve the API and web app / chạy máy chủ').action(serve)
-serveCommand('start', 'what `npm start` runs: serve on the embedded engine by default / khởi động').action(serve)
+serveCommand('serve', 'serve the API; never adds data / chạy máy chủ').action((flags: ServeFlags) => serve(flags, false))
+serveCommand('start', 'what `npm start` runs: serve, and load a demo population into an empty database / khởi động với dữ liệu mẫu').action(
+  (flags: ServeFlags) => serve(flags, true),
+)
 
 jsonFlag(withDbFlags(program.command('migrate')))
   .description('create or upgrade the database schema / tạo hoặc nâng cấp cơ sở dữ liệu')
@@ -99,6 +117,8 @@ jsonFlag(withDbFlags(program.command('restore').argument('<file>', 'backup file'
   })
 
 registerGeoCommands(program)
+registerIntakeCommands(program)
+registerExportCommand(program)
 
 try {
   await program.parseAsync(process.argv)

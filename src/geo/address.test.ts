@@ -15,6 +15,7 @@ function unit(
   const short = shortName(name, type)
   return {
     code,
+    province_code: '22',
     name,
     type,
     level,
@@ -28,6 +29,9 @@ function unit(
 }
 
 const UNITS = [
+  unit('22', 'Tỉnh Quảng Ninh', 'Tỉnh', 2025, null, 'province'),
+  unit('31', 'Thành phố Hải Phòng', 'Thành phố Trung ương', 2025, null, 'province'),
+  unit('34', 'Tỉnh Thái Bình', 'Tỉnh', 2024, null, 'province'),
   unit('193', 'Thành phố Hạ Long', 'Thành phố', 2024, '22', 'district'),
   unit('06664', 'Phường Hà Tu', 'Phường', 2024, '193'),
   unit('06652', 'Phường Hà Tu', 'Phường', 2025, '22'),
@@ -88,7 +92,13 @@ test('the type word separates same-named units; tones rank exact spellings first
 test('what names no unit is returned as detail; another province gives nothing', () => {
   const r = resolveAddress('Số 5, tổ 3, khu 2, Phường Hà Tu, Thành phố Hạ Long, Tỉnh Quảng Ninh', UNITS)
   assert.equal(r.detail, 'Số 5, tổ 3, khu 2')
-  assert.deepEqual(resolveAddress('Phường Hà Tu, Tỉnh Thái Bình', UNITS).candidates, [])
+  const elsewhere = resolveAddress('Huyện An Lão, Thành phố Hải Phòng', UNITS)
+  assert.deepEqual(
+    elsewhere.candidates.map((c) => [c.code, c.level]),
+    [['31', 'province']],
+  )
+  assert.equal(elsewhere.detail, 'Huyện An Lão')
+  assert.equal(resolveAddress('Phường Hà Tu, Tỉnh Thái Bình', UNITS).candidates[0]?.code, '34')
   assert.equal(resolveAddress('TP Hạ Long', UNITS).candidates[0]?.code, '193')
   assert.deepEqual(resolveAddress('', UNITS).candidates, [])
 })

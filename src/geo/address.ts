@@ -68,6 +68,7 @@ function dropWords(segment: string, foldedPrefix: string): string {
 
 export interface CandidateUnit {
   code: string
+  province_code: string
   name: string
   type: string
   level: Level
@@ -98,27 +99,39 @@ export interface Resolution {
   detail: string
 }
 
-const PROVINCE_NAME = 'quang ninh'
-
 /**
  * Scores units named in the text. `on` (a date) favours the units valid that day without
- * excluding the others: an old address on a new form is still an address.
+ * excluding the others: an old address on a new form is still an address. An address in
+ * another province than `home` resolves to that province (its communes are not held here).
  */
-export function resolveAddress(text: string, units: CandidateUnit[], on?: string): Resolution {
+export function resolveAddress(text: string, units: CandidateUnit[], on?: string, home = '22'): Resolution {
   const parts = parseAddress(text)
   const byFold = new Map<string, CandidateUnit[]>()
   for (const u of units) byFold.set(u.short_fold_key, [...(byFold.get(u.short_fold_key) ?? []), u])
 
   const used = new Set<AddressPart>()
-  const districtParts = parts.filter((p) => p.level === 'district' || (p.level === undefined && hasLevel(byFold.get(p.fold), 'district')))
+  const districtParts = parts.filter(
+    (p) =>
+      (p.level === 'district' || (p.level === undefined && hasLevel(byFold.get(p.fold), 'district'))) &&
+      hasLevel(byFold.get(p.fold), 'district'),
+  )
   const districts = districtParts.flatMap((p) => (byFold.get(p.fold) ?? []).filter((u) => u.level === 'district'))
-  const otherProvince = parts.some((p) => p.level === 'province' && p.fold !== PROVINCE_NAME)
-  for (const p of parts) if (p.level === 'province' || p.fold === PROVINCE_NAME) used.add(p)
-  if (otherProvince) return { candidates: [], ambiguous: false, detail: clean(parts, used) }
+  const provinceParts = parts.filter((p) => p.level !== 'commune' && hasLevel(byFold.get(p.fold), 'province'))
+  const provinces = provinceParts.flatMap((p) => (byFold.get(p.fold) ?? []).filter((u) => u.level === 'province'))
+  for (const p of provinceParts) used.add(p)
+  if (provinces.length > 0 && !provinces.some((u) => u.code === home)) {
+    const named = best(provinces.map((u) => candidate(u, 0.8 + (on && validOn(u, on) ? 0.1 : 0))))
+    const [first, second] = named
+    return {
+      candidates: named,
+      ambiguous: second !== undefined && first !== undefined && first.confidence - second.confidence < 0.2,
+      detail: clean(parts, used),
+    }
+  }
 
   const scored: AddressCandidate[] = []
   for (const part of parts) {
-    if (part.level === 'district' || part.level === 'province') continue
+    if (part.level === 'district' || part.level === 'province' || provinceParts.includes(part)) continue
     const matches = (byFold.get(part.fold) ?? []).filter((u) => u.level === 'commune')
     if (matches.length === 0) continue
     used.add(part)

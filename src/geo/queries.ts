@@ -68,6 +68,28 @@ export async function successorsOf(db: Db, code: string, validFrom: string): Pro
     .execute()
 }
 
+/** Every succession, keyed by the unit-period it starts from. */
+export async function allSuccessions(db: Db): Promise<Map<string, SuccessorRecord[]>> {
+  const rows = await db
+    .selectFrom('geo_succession as s')
+    .innerJoin('geo_unit as u', (join) => join.onRef('u.code', '=', 's.to_code').onRef('u.valid_from', '=', 's.to_valid_from'))
+    .select([
+      sql<string>`s.from_code || '@' || s.from_valid_from::text`.as('from_key'),
+      'u.code',
+      sql<string>`u.valid_from::text`.as('valid_from'),
+      'u.name',
+      'u.era',
+      's.portion',
+      's.source',
+      's.set_by_admin',
+    ])
+    .orderBy('u.code')
+    .execute()
+  const graph = new Map<string, SuccessorRecord[]>()
+  for (const { from_key, ...row } of rows) graph.set(from_key, [...(graph.get(from_key) ?? []), row])
+  return graph
+}
+
 export async function insertSuccession(db: Db, row: SuccessionRow): Promise<void> {
   await db
     .insertInto('geo_succession')

@@ -1,9 +1,9 @@
 // geo's public functions: what other modules, the routes and the CLI call.
 import type { Kysely } from 'kysely'
-import { v7 as uuidv7 } from 'uuid'
 import { provinceCode } from '../platform/config.ts'
 import type { Tables } from '../platform/db.ts'
 import { AppError, badInput, notFound } from '../platform/errors.ts'
+import { uuidv7 } from '../platform/ids.ts'
 import { collapseSpaces, exactKey, foldKey, nfc } from '../text/vietnamese.ts'
 import { addressKeys, type Resolution, resolveAddress as resolveText } from './address.ts'
 import { type Era, eraDate, isIsoDate, openDate, today } from './eras.ts'
@@ -148,10 +148,15 @@ export interface Successor {
  */
 export async function successors(db: Db, code: string, when: When = {}): Promise<Successor[]> {
   const version = await endedVersion(db, code, when)
-  const index = await unitIndex(db)
+  return walkSuccessors(await unitIndex(db), await q.allSuccessions(db), version.code, version.valid_from)
+}
+
+type SuccessionGraph = Map<string, q.SuccessorRecord[]>
+
+function walkSuccessors(index: UnitIndex, graph: SuccessionGraph, code: string, validFrom: string): Successor[] {
   const out = new Map<string, Successor>()
-  const walk = async (from: string, validFrom: string, portion: Portion, depth: number): Promise<void> => {
-    for (const s of await q.successorsOf(db, from, validFrom)) {
+  const walk = (from: string, fromValid: string, portion: Portion, depth: number) => {
+    for (const s of graph.get(`${from}@${fromValid}`) ?? []) {
       const p: Portion = portion === 'part' || s.portion === 'part' ? 'part' : 'whole'
       const next = index.on(s.code, s.valid_from)
       if (next && next.valid_to === 'infinity') {
@@ -165,12 +170,48 @@ export async function successors(db: Db, code: string, when: When = {}): Promise
           valid_from: openDate(s.valid_from),
         })
       } else if (depth < 4) {
-        await walk(s.code, s.valid_from, p, depth + 1)
+        walk(s.code, s.valid_from, p, depth + 1)
       }
     }
   }
-  await walk(version.code, version.valid_from, 'whole', 0)
+  walk(code, validFrom, 'whole', 0)
   return [...out.values()].sort((a, b) => a.code.localeCompare(b.code))
+}
+
+/**
+ * A unit in force and every older unit-period that became it (wholly or in part): residences
+ * recorded under any of them lie, at least partly, in this unit today.
+ */
+export async function unitWithPredecessors(db: Db, code: string, when: When = {}): Promise<{ code: string; era: Era }[]> {
+  const on = dateOf(when)
+  const index = await unitIndex(db)
+  const unit = index.on(code, on)
+  if (!unit) throw unitNotFound(code, on)
+  const graph = await q.allSuccessions(db)
+  const out = [{ code: unit.code, era: unit.era }]
+  for (const key of graph.keys()) {
+    const [from, validFrom] = key.split('@') as [string, string]
+    const old = index.on(from, validFrom === '-infinity' ? '1900-01-01' : validFrom)
+    if (old && walkSuccessors(index, graph, from, validFrom).some((s) => s.code === unit.code)) out.push({ code: old.code, era: old.era })
+  }
+  return out
+}
+
+/** What a long run (an import) needs of geo, read once and answered without waiting. */
+export interface Gazetteer {
+  index: UnitIndex
+  successors(code: string, validFrom: string): Successor[]
+  resolveAddress(text: string, on?: string): Resolution
+}
+
+export async function gazetteer(db: Db): Promise<Gazetteer> {
+  const index = await unitIndex(db)
+  const graph = await q.allSuccessions(db)
+  return {
+    index,
+    successors: (code, validFrom) => walkSuccessors(index, graph, code, validFrom),
+    resolveAddress: (text, on) => resolveText(text, index.byShortFold(addressKeys(text)), on, provinceCode()),
+  }
 }
 
 async function endedVersion(db: Db, code: string, when: When): Promise<UnitRecord> {
@@ -228,7 +269,7 @@ export async function setSuccessor(db: Db, code: string, successorCode: string, 
 export async function resolveAddress(db: Db, text: string, on?: string): Promise<Resolution> {
   if (on !== undefined) dateOf({ on })
   const units = (await unitIndex(db)).byShortFold(addressKeys(text))
-  const resolution = resolveText(text, units, on)
+  const resolution = resolveText(text, units, on, provinceCode())
   return {
     ...resolution,
     candidates: resolution.candidates.map((c) => ({

@@ -22,10 +22,15 @@ export function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
 }
 
-export function csvLine(values: (string | number | null | undefined)[]): string {
+/**
+ * One CSV line. Formulas are neutralised in what we write for people; the generator writes
+ * what a typist would have typed (`neutralise` false), since it makes test input.
+ */
+export function csvLine(values: (string | number | null | undefined)[], neutralise = true): string {
   return values
     .map((v) => {
-      const s = neutraliseFormula(v == null ? '' : String(v))
+      const raw = v == null ? '' : String(v)
+      const s = neutralise ? neutraliseFormula(raw) : raw
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
     })
     .join(',')

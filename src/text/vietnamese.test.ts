@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { canonicalTone, collapseSpaces, exactKey, foldKey, nameCase, nfc, toneKey } from './vietnamese.ts'
+import { canonicalTone, collapseSpaces, exactKey, foldKey, nameCase, nfc, repairMojibake, toneKey } from './vietnamese.ts'
 
 test('nfc joins decomposed letters', () => {
   const nfd = 'Nguyễn'.normalize('NFD')
@@ -64,4 +64,18 @@ test('nameCase capitalises each word', () => {
   assert.equal(nameCase('NGUYỄN VĂN AN'), 'Nguyễn Văn An')
   assert.equal(nameCase('  trần   thị   thu  hà '), 'Trần Thị Thu Hà')
   assert.equal(nameCase('ĐẶNG ĐÌNH'), 'Đặng Đình')
+})
+
+test('repairMojibake undoes UTF-8 read as Windows-1252, and only that', () => {
+  const broken = (s: string) =>
+    [...Buffer.from(s, 'utf8')]
+      .map((b) => (b >= 0x80 && b <= 0x9f ? '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ'[b - 0x80] : String.fromCharCode(b)))
+      .join('')
+  for (const s of ['Nguyễn Văn Đức', 'Nữ', 'Đã kết hôn', 'Xã Đồng Văn, Huyện Bình Liêu', 'Chủ hộ']) {
+    assert.notEqual(broken(s), s)
+    assert.equal(repairMojibake(broken(s)), s, s)
+  }
+  assert.equal(repairMojibake('Nguyễn Văn Đức'), undefined)
+  assert.equal(repairMojibake('Ãn'), undefined)
+  assert.equal(repairMojibake('plain ascii'), undefined)
 })

@@ -143,3 +143,30 @@ export function nameCase(text: string): string {
     .toLocaleLowerCase('vi')
     .replace(/(^|[\s\-‐'])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toLocaleUpperCase('vi'))
 }
+
+// Windows-1252's characters at 0x80–0x9F, the ones a UTF-8 file read as "ANSI" turns into.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ'
+const CP1252_BYTE = new Map<string, number>([...CP1252_HIGH].map((ch, i) => [ch, 0x80 + i]))
+const MOJIBAKE = /[ÃÄÆáâ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Undoes the commonest mojibake: UTF-8 text that was read as Windows-1252 and saved again
+ * ("Nguyá»…n" → "Nguyễn"). Returns undefined when the text shows no such damage or does not
+ * decode cleanly, so nothing is "repaired" on a guess.
+ */
+export function repairMojibake(text: string): string | undefined {
+  if (!MOJIBAKE.test(text)) return undefined
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    const byte = code < 0x100 ? code : CP1252_BYTE.get(text[i] as string)
+    if (byte === undefined) return undefined
+    bytes[i] = byte
+  }
+  try {
+    return UTF8.decode(bytes).normalize('NFC')
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,49 @@
+// The forms as typed, in the DC01 layout (docs/formats/dc01-csv.md) so the file can be read
+// back by any tool that reads DC01: the known columns, then the unknown columns the forms
+// brought, then which form and in what state. Superseded and withdrawn forms are left out.
+import { provinceCode } from '../platform/config.ts'
+import type { Db } from '../platform/db.ts'
+import { DC01_KEYS } from './dc01.ts'
+import * as q from './queries.ts'
+
+/** Where the rows go: the header once, then each row. */
+export interface TableSink {
+  header(columns: string[]): Promise<void>
+  row(values: (string | null)[]): Promise<void>
+}
+
+const PAGE = 2000
+
+const text = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v))
+
+/** Writes the forms to the sink; returns how many. */
+export async function exportForms(db: Db, sink: TableSink): Promise<number> {
+  const province = provinceCode()
+  const client = await db.pool.connect()
+  let count = 0
+  try {
+    // One snapshot for both passes: a form imported meanwhile cannot bring a column the header lacks.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    const extras = (await q.extraKeys(client, province, q.EXPORTED_STATES)).sort()
+    await sink.header([...DC01_KEYS, ...extras, 'form_id', 'state'])
+    let after: string | null = null
+    for (;;) {
+      const page = await q.rawForms(client, province, q.EXPORTED_STATES, after, PAGE)
+      for (const f of page) {
+        const extra = (f.raw.extra ?? {}) as Record<string, unknown>
+        await sink.row([...DC01_KEYS.map((k) => text(f.raw[k])), ...extras.map((k) => text(extra[k])), f.id, f.state])
+        count++
+      }
+      const last = page.at(-1)
+      if (!last || page.length < PAGE) break
+      after = last.id
+    }
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+  return count
+}

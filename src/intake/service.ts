@@ -1,0 +1,106 @@
+// intake's functions for the routes, the CLI and other modules.
+import { provinceCode } from '../platform/config.ts'
+import type { Db } from '../platform/db.ts'
+import { AppError, notFound } from '../platform/errors.ts'
+import * as register from '../register/service.ts'
+import { type Dc01Form, emptyForm } from './dc01.ts'
+import { importChunk } from './import.ts'
+import * as q from './queries.ts'
+import { loadReference } from './reference.ts'
+import { findingMessage, type RuleCode } from './rules.ts'
+
+const batchNotFound = (id: string) => notFound({ vi: `lô nhập ${id}`, en: `Import batch ${id}` }, { batch: id })
+
+export async function getBatch(db: Db, id: string): Promise<q.BatchRow> {
+  const batch = /^[0-9a-f-]{36}$/i.test(id) ? await q.batch(db.pool, provinceCode(), id) : undefined
+  if (!batch) throw batchNotFound(id)
+  return batch
+}
+
+/** Withdraws a batch as a whole, while none of its persons was edited or used since. */
+export async function undoBatch(db: Db, id: string): Promise<{ forms: number; persons: number }> {
+  const province = provinceCode()
+  const batch = await getBatch(db, id)
+  if (batch.status === 'withdrawn') {
+    throw new AppError('BATCH_WITHDRAWN', { vi: `Lô ${id} đã được huỷ trước đó.`, en: `Batch ${id} was already withdrawn.` }, 409)
+  }
+  if (batch.status === 'running' || batch.status === 'queued') {
+    throw new AppError(
+      'BATCH_RUNNING',
+      { vi: `Lô ${id} đang chạy: chờ nó xong rồi huỷ.`, en: `Batch ${id} is running: wait for it to end.` },
+      409,
+    )
+  }
+  const client = await db.pool.connect()
+  try {
+    await client.query('BEGIN')
+    await q.lockProvince(client, province)
+    const use = await register.batchInUse(client, province, id)
+    if (use.edited > 0 || use.used > 0) {
+      throw new AppError(
+        'BATCH_IN_USE',
+        {
+          vi: `Không huỷ được lô ${id}: ${use.edited} người đã được sửa và ${use.used} phiếu khác đã gắn vào người của lô này.`,
+          en: `Batch ${id} cannot be withdrawn: ${use.edited} of its persons were edited and ${use.used} other forms refer to them.`,
+        },
+        409,
+        use,
+      )
+    }
+    const persons = await register.withdrawBatch(client, province, id)
+    const forms = await q.withdrawForms(client, province, id)
+    await client.query('COMMIT')
+    return { forms, persons }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+export interface PresentedFinding {
+  rule: string
+  severity: 'error' | 'warning'
+  field: string | null
+  message: { vi: string; en: string }
+  details: Record<string, string | number>
+}
+
+export function presentFindings(
+  findings: { rule: string; severity: string; field: string | null; details: Record<string, string | number> }[],
+): PresentedFinding[] {
+  return findings.map((f) => ({
+    ...f,
+    severity: f.severity === 'error' ? 'error' : 'warning',
+    message: findingMessage({ rule: f.rule as RuleCode, details: f.details }),
+  }))
+}
+
+/** One form typed into the API: the same checks and decisions as a file's rows. */
+export async function submitForm(db: Db, input: Partial<Record<string, string>>) {
+  const form: Dc01Form = emptyForm()
+  const known = form as unknown as Record<string, string>
+  for (const [key, value] of Object.entries(input)) {
+    if (typeof value !== 'string') continue
+    if (key in known && key !== 'extra') known[key] = value
+    else {
+      form.extra ??= {}
+      form.extra[key] = value
+    }
+  }
+  const ref = await loadReference(db.kysely)
+  const client = await db.pool.connect()
+  try {
+    await client.query('BEGIN')
+    const { results } = await importChunk(db, client, ref, null, [{ row: 1, form, problems: [] }])
+    await client.query('COMMIT')
+    const r = results[0] as (typeof results)[number]
+    return { outcome: r.outcome, form_id: r.form_id, findings: presentFindings(r.findings) }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+}

@@ -1,0 +1,150 @@
+// The register as a table for other tools: one row per person, where they live in today's
+// units, and their household. Read in id pages inside one snapshot, so memory stays flat and
+// the rows agree with each other however long the export takes.
+import { eraDate } from '../geo/eras.ts'
+import { type Gazetteer, gazetteer } from '../geo/service.ts'
+import { provinceCode } from '../platform/config.ts'
+import type { Db } from '../platform/db.ts'
+import * as q from './queries.ts'
+
+/** Where the rows go: the header once, then each row (empty values are null). */
+export interface TableSink {
+  header(columns: string[]): Promise<void>
+  row(values: (string | null)[]): Promise<void>
+}
+
+export const PERSON_COLUMNS = [
+  'id',
+  'full_name',
+  'birth_date',
+  'sex',
+  'personal_id',
+  'unit',
+  'unit_candidates',
+  'household_id',
+  'other_name',
+  'old_id',
+  'ethnicity_code',
+  'ethnicity_text',
+  'religion',
+  'nationality',
+  'blood_group',
+  'marital_status',
+  'occupation',
+  'phone',
+  'email',
+  'hometown',
+  'birth_reg_place',
+  'residence_unit',
+  'residence_era',
+  'residence_address',
+] as const
+
+const PAGE = 2000
+
+/** ISO text at the precision recorded: a year or a month is never padded out to a day. */
+export function birthDate(p: Pick<q.ExportPerson, 'birth_year' | 'birth_month' | 'birth_day' | 'birth_precision'>): string | null {
+  if (p.birth_year === null) return null
+  const year = String(p.birth_year).padStart(4, '0')
+  const two = (n: number) => String(n).padStart(2, '0')
+  if (p.birth_precision === 'year' || p.birth_month === null) return year
+  if (p.birth_precision === 'month' || p.birth_day === null) return `${year}-${two(p.birth_month)}`
+  return `${year}-${two(p.birth_month)}-${two(p.birth_day)}`
+}
+
+export interface UnitToday {
+  unit: string | null
+  /** When the old unit was split, the units the person may live in today. */
+  candidates: string[]
+}
+
+/**
+ * The unit in force today for a residence recorded under an older era. A unit that went whole
+ * to one unit maps to it; a split one cannot be placed without the address, so only the
+ * candidates are given (guessing would put people in the wrong commune's lists).
+ */
+export function unitToday(g: Gazetteer, code: string | null, era: number | null, collectedOn: string | null): UnitToday {
+  if (code === null) return { unit: null, candidates: [] }
+  if (era === null || era >= 2025) return { unit: code, candidates: [] }
+  // The period the officer meant: the one in force on the collection day, else the era's last.
+  const onDay = collectedOn ? g.index.on(code, collectedOn) : undefined
+  const version =
+    onDay && onDay.era === era
+      ? onDay
+      : (g.index.on(code, eraDate(2024)) ??
+        g.index
+          .versions(code)
+          .filter((v) => v.era === era && v.valid_to !== 'infinity')
+          .at(-1))
+  if (!version) return { unit: null, candidates: [] }
+  if (version.valid_to === 'infinity') return { unit: code, candidates: [] }
+  const successors = g.successors(version.code, version.valid_from)
+  const only = successors[0]
+  if (successors.length === 1 && only?.portion === 'whole') return { unit: only.code, candidates: [] }
+  return { unit: null, candidates: successors.map((s) => s.code) }
+}
+
+const SEX = { M: 'Nam', F: 'Nữ' } as const
+
+/** Writes every person of the province to the sink; returns how many. */
+export async function exportPersons(db: Db, sink: TableSink): Promise<number> {
+  const g = await gazetteer(db.kysely)
+  const province = provinceCode()
+  const units = new Map<string, UnitToday>()
+  const client = await db.pool.connect()
+  let count = 0
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    await sink.header([...PERSON_COLUMNS])
+    let after: string | null = null
+    for (;;) {
+      const page = await q.exportPersons(client, province, after, PAGE)
+      for (const p of page) {
+        const key = `${p.residence_unit}|${p.residence_era}|${p.residence_collected_on}`
+        let today = units.get(key)
+        if (!today) {
+          today = unitToday(g, p.residence_unit, p.residence_era, p.residence_collected_on)
+          units.set(key, today)
+        }
+        const record: Record<(typeof PERSON_COLUMNS)[number], string | number | null> = {
+          id: p.id,
+          full_name: p.name_display,
+          birth_date: birthDate(p),
+          sex: p.sex ? SEX[p.sex] : null,
+          personal_id: p.personal_id,
+          unit: today.unit,
+          unit_candidates: today.candidates.join('|'),
+          household_id: p.household_id,
+          other_name: p.other_name,
+          old_id: p.old_id,
+          ethnicity_code: p.ethnicity_code,
+          ethnicity_text: p.ethnicity_text,
+          religion: p.religion,
+          nationality: p.nationality,
+          blood_group: p.blood_group,
+          marital_status: p.marital_status,
+          occupation: p.occupation,
+          phone: p.phone,
+          email: p.email,
+          hometown: p.hometown,
+          birth_reg_place: p.birth_reg_place,
+          residence_unit: p.residence_unit,
+          residence_era: p.residence_era,
+          residence_address: p.residence_detail,
+        }
+        await sink.row(PERSON_COLUMNS.map((c) => (record[c] === null || record[c] === '' ? null : String(record[c]))))
+        count++
+      }
+      const last = page.at(-1)
+      if (!last || page.length < PAGE) break
+      after = last.id
+    }
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+  return count
+}

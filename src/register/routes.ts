@@ -1,0 +1,124 @@
+// register's HTTP routes. Personal data: until the access module lands, every route needs the
+// administrator token.
+import { z } from 'zod'
+import * as geo from '../geo/service.ts'
+import { provinceCode } from '../platform/config.ts'
+import { notFound } from '../platform/errors.ts'
+import { adminOnly, ErrorBody, type RouteModule } from '../platform/http.ts'
+import * as register from './service.ts'
+
+const tags = ['register']
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody }
+const Id = z.string().uuid()
+
+const PersonSummary = z
+  .object({
+    id: z.string(),
+    name_display: z.string(),
+    birth_date: z.string().nullable().meta({ description: 'ISO, with its precision: 1950, 1950-03 or 1950-03-07' }),
+    birth_precision: z.string().nullable(),
+    sex: z.string().nullable(),
+    personal_id: z.string().nullable(),
+    phone: z.string().nullable(),
+  })
+  .meta({ id: 'PersonSummary' })
+
+export const registerRoutes: RouteModule = (app, { db }) => {
+  app.get(
+    '/api/persons',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Search persons / Tìm người',
+        description:
+          'By name ignoring case, diacritics and tone placement (one word: given name; more: family name first, given name last), ' +
+          'birth year, unit (today’s unit includes the old units mapped into it), personal ID or phone. Sorted by name, then id; `next` is the cursor of the next page.',
+        querystring: z.object({
+          q: z.string().max(200).optional(),
+          birth_year: z.coerce.number().int().min(1850).max(2200).optional(),
+          unit: z
+            .string()
+            .regex(/^\d{5}$/)
+            .optional(),
+          personal_id: z.string().max(20).optional(),
+          phone: z.string().max(20).optional(),
+          cursor: z.string().max(500).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(PersonSummary), next: z.string().nullable() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { unit, ...search } = request.query
+      const units = unit ? await geo.unitWithPredecessors(db.kysely, unit) : undefined
+      return register.searchPersons(db, provinceCode(), { ...search, units })
+    },
+  )
+
+  app.get(
+    '/api/persons/:id',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'A person with residences, households, relationships and forms / Hồ sơ một người',
+        params: z.object({ id: Id }),
+        response: { 200: z.record(z.string(), z.unknown()), ...errors },
+      },
+    },
+    async (request) => {
+      const person = await register.getPerson(db, provinceCode(), request.params.id)
+      if (!person) throw notFound({ vi: 'người này trong sổ', en: 'Person' })
+      return person
+    },
+  )
+
+  app.get(
+    '/api/households',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Households / Hộ gia đình',
+        querystring: z.object({
+          unit: z
+            .string()
+            .regex(/^\d{5}$/)
+            .optional(),
+          era: z.coerce.number().int().optional(),
+          household_no: z.string().max(50).optional(),
+          after: Id.optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { unit, era, household_no, after, limit } = request.query
+      const rows = (await register.listHouseholds(db, provinceCode(), { unit, era, no: household_no, after, limit: limit + 1 })) as {
+        id: string
+      }[]
+      const items = rows.slice(0, limit)
+      return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null }
+    },
+  )
+
+  app.get(
+    '/api/households/:id',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'A household and its members / Một hộ và các thành viên',
+        params: z.object({ id: Id }),
+        response: { 200: z.record(z.string(), z.unknown()), ...errors },
+      },
+    },
+    async (request) => {
+      const household = await register.getHousehold(db, provinceCode(), request.params.id)
+      if (!household) throw notFound({ vi: 'hộ này', en: 'Household' })
+      return household
+    },
+  )
+}
