@@ -23,6 +23,8 @@ const program = new Command('coso')
   .showHelpAfterError('(coso --help: hướng dẫn / for usage)')
   .configureOutput({ writeErr: (text) => process.stderr.write(text) })
   .exitOverride()
+  // Options belong to the command they follow (`coso import undo B --data D` is undo's --data).
+  .enablePositionalOptions()
 
 type ServeFlags = DbFlags & { port: number; host: string }
 

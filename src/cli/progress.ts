@@ -1,12 +1,14 @@
 // A progress line on stderr: a bar on a terminal, a plain line every few seconds otherwise.
 export function progressReporter(label: string) {
   const tty = process.stderr.isTTY
+  // Off a terminal (logs, CI), a line every few seconds; COSO_PROGRESS_MS sets how many.
+  const every = tty ? 0 : Number(process.env.COSO_PROGRESS_MS ?? 5000)
   const start = performance.now()
   let lastPrint = 0
   return {
     update(done: number, total: number, rows: number) {
       const now = performance.now()
-      if (!tty && now - lastPrint < 5000) return
+      if (now - lastPrint < every) return
       lastPrint = now
       const seconds = (now - start) / 1000
       const fraction = total > 0 ? Math.min(1, done / total) : 0

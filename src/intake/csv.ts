@@ -127,7 +127,10 @@ export class CsvParser {
           let c = text.charCodeAt(p)
           if (p < n && c !== COMMA && c !== LF && c !== CR) {
             let e = p
-            while (e < n && (c = text.charCodeAt(e)) !== COMMA && c !== LF) e++
+            for (; e < n; e++) {
+              c = text.charCodeAt(e)
+              if (c === COMMA || c === LF) break
+            }
             if (e >= n && !final) return text.slice(start)
             value += text.slice(p, e).replace(/\r$/, '')
             problem ??= `text after a closing quote (line ${startLine + lines})`
@@ -136,7 +139,10 @@ export class CsvParser {
         } else {
           let e = p
           let c = 0
-          while (e < n && (c = text.charCodeAt(e)) !== COMMA && c !== LF) e++
+          for (; e < n; e++) {
+            c = text.charCodeAt(e)
+            if (c === COMMA || c === LF) break
+          }
           if (e >= n && !final) return text.slice(start)
           value = text.slice(p, e)
           if (c === LF && value.charCodeAt(value.length - 1) === CR) value = value.slice(0, -1)

@@ -90,13 +90,13 @@ const text = (s: string) => collapseSpaces(nfc(s))
 const orNull = (s: string) => (s ? s : null)
 
 /** NFC every value and cut the absurdly long ones (an error finding says so, with the length). */
-export function cleanForm(input: Dc01Form): { form: Dc01Form; findings: Finding[] } {
+export function cleanForm(input: Dc01Form, flagged: ReadonlySet<string> = new Set()): { form: Dc01Form; findings: Finding[] } {
   const findings: Finding[] = []
   const form = { ...input }
   for (const key of DC01_KEYS) {
     let value = nfc(input[key] ?? '')
     if (value.length > MAX_VALUE_LENGTH) {
-      findings.push(finding('value-too-long', key, { field: key, length: value.length, limit: MAX_VALUE_LENGTH }))
+      if (!flagged.has(key)) findings.push(finding('value-too-long', key, { field: key, length: value.length, limit: MAX_VALUE_LENGTH }))
       value = value.slice(0, MAX_VALUE_LENGTH)
     }
     form[key] = value
@@ -105,7 +105,8 @@ export function cleanForm(input: Dc01Form): { form: Dc01Form; findings: Finding[
 }
 
 export function checkForm(input: Dc01Form, ref: Reference, preFindings: Finding[] = []): Checked {
-  const cleaned = cleanForm(input)
+  // The reader may already have cut a value (and said so): one finding per field.
+  const cleaned = cleanForm(input, new Set(preFindings.filter((x) => x.rule === 'value-too-long').map((x) => String(x.field))))
   const findings = [...preFindings, ...cleaned.findings]
   const add = (x: Finding) => findings.push(x)
   // What was typed is stored; values are read from a copy with mojibake undone.

@@ -1,7 +1,6 @@
 // The register as a table for other tools: one row per person, where they live in today's
 // units, and their household. Read in id pages inside one snapshot, so memory stays flat and
 // the rows agree with each other however long the export takes.
-import { eraDate } from '../geo/eras.ts'
 import { type Gazetteer, gazetteer } from '../geo/service.ts'
 import { provinceCode } from '../platform/config.ts'
 import type { Db } from '../platform/db.ts'
@@ -65,17 +64,15 @@ export interface UnitToday {
  */
 export function unitToday(g: Gazetteer, code: string | null, era: number | null, collectedOn: string | null): UnitToday {
   if (code === null) return { unit: null, candidates: [] }
-  if (era === null || era >= 2025) return { unit: code, candidates: [] }
-  // The period the officer meant: the one in force on the collection day, else the era's last.
+  const versions = g.index.versions(code)
+  // The period the officer meant: the one in force on the collection day, else the era's last;
+  // a code from the other map (the importer warned of it) means its old unit, else the new one.
   const onDay = collectedOn ? g.index.on(code, collectedOn) : undefined
   const version =
-    onDay && onDay.era === era
-      ? onDay
-      : (g.index.on(code, eraDate(2024)) ??
-        g.index
-          .versions(code)
-          .filter((v) => v.era === era && v.valid_to !== 'infinity')
-          .at(-1))
+    (onDay && onDay.era === era ? onDay : undefined) ??
+    versions.filter((v) => v.era === era).at(-1) ??
+    versions.filter((v) => v.valid_to !== 'infinity').at(-1) ??
+    versions.at(-1)
   if (!version) return { unit: null, candidates: [] }
   if (version.valid_to === 'infinity') return { unit: code, candidates: [] }
   const successors = g.successors(version.code, version.valid_from)
