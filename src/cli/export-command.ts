@@ -45,14 +45,20 @@ interface Sink {
  */
 class Output {
   readonly stream: Writable
+  /** Rejects when the stream fails: to stop waiting on work that will never finish. */
+  readonly failed: Promise<never>
   #buffer = ''
   #error: Error | undefined
 
   constructor(stream: Writable) {
     this.stream = stream
-    stream.on('error', (error) => {
-      this.#error = error
+    this.failed = new Promise((_, reject) => {
+      stream.on('error', (error) => {
+        this.#error = error
+        reject(error)
+      })
     })
+    this.failed.catch(() => {})
   }
 
   get error(): Error | undefined {
@@ -127,9 +133,8 @@ function xlsxSink(output: Output, sheetName: string): Sink {
     },
     async close() {
       sheet.commit()
-      await book.commit()
-      await finished(zip)
-      if (output.error) throw output.error
+      // A reader gone mid-zip would leave the commit waiting for ever.
+      await Promise.race([book.commit().then(() => finished(zip)), output.failed])
     },
   }
 }
@@ -197,7 +202,7 @@ async function runExport(what: What, flags: ExportFlags): Promise<void> {
     throw error
   }
   const noun = what === 'forms' ? 'phiếu / forms' : 'người / persons'
-  if (!flags.out || !partial) {
+  if (!partial || !flags.out) {
     process.stderr.write(`coso: ${rows} ${noun} (${format})\n`)
     return
   }
