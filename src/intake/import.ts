@@ -22,7 +22,7 @@ import { type Finding, finding } from './rules.ts'
 import { type Checked, checkForm, type Reference } from './validate.ts'
 import { digits, idParts, splitName } from './values.ts'
 
-export const CHUNK = 2000
+export const CHUNK = 5000
 
 export type Outcome = q.Outcome
 export type Counts = Record<Outcome, number>
@@ -51,10 +51,10 @@ export const zeroCounts = (): Counts => ({ accepted: 0, accepted_with_warnings: 
 
 /** The stored content of a form: every known value as typed (NFC), trimmed, and the extras. */
 export function contentHash(form: Dc01Form): string {
-  const hash = createHash('sha256')
-  for (const key of DC01_KEYS) hash.update(`${form[key].trim()}\u0001`)
-  if (form.extra) for (const key of Object.keys(form.extra).sort()) hash.update(`${key}\u0002${form.extra[key]}\u0001`)
-  return hash.digest('base64url')
+  let text = ''
+  for (const key of DC01_KEYS) text += `${form[key].trim()}\u0001`
+  if (form.extra) for (const key of Object.keys(form.extra).sort()) text += `${key}\u0002${form.extra[key]}\u0001`
+  return createHash('sha256').update(text).digest('base64url')
 }
 
 export function rawOf(form: Dc01Form): Record<string, unknown> {
@@ -70,7 +70,7 @@ export async function fileSha256(path: string): Promise<string> {
   return hash.digest('hex')
 }
 
-interface Pending {
+export interface Pending {
   row: SourceRow
   checked: Checked
   hash: string
@@ -90,6 +90,8 @@ class ChunkState {
   readonly holders = new Map<string, register.Holder>()
   readonly households = new Map<string, string>()
   readonly members = new Set<string>()
+  /** Persons created in this chunk: they cannot be members of anything yet. */
+  readonly created = new Set<string>()
 }
 
 const STATE_AT = q.FORM_COLUMNS.indexOf('state')
@@ -100,34 +102,42 @@ export interface RunOptions {
   reference?: Reference | undefined
 }
 
+/** The pure half of a row's import: checked, hashed, identified. */
+export function prepareRow(row: SourceRow, ref: Reference): Pending {
+  const checked = checkForm(row.form, ref, row.problems)
+  const unit = checked.form.collecting_unit.trim()
+  const no = checked.form.form_no.trim()
+  return { row, checked, hash: contentHash(checked.form), identity: no && checked.era !== null ? identityKey(unit, checked.era, no) : null }
+}
+
 /**
- * Decides and writes one chunk of rows. Exported for the single-form route, which is a chunk of
- * one without a batch.
+ * Checks a chunk's rows a slice at a time, letting other work (the previous chunk's writes)
+ * go on in between: on a server the database then works while we check.
+ */
+export async function prepareRows(rows: SourceRow[], ref: Reference): Promise<Pending[]> {
+  const out: Pending[] = []
+  for (let i = 0; i < rows.length; i++) {
+    out.push(prepareRow(rows[i] as SourceRow, ref))
+    if (i % 250 === 249) await new Promise<void>((r) => setImmediate(r))
+  }
+  return out
+}
+
+/**
+ * Decides and writes one chunk of prepared rows. Exported for the single-form route, which is
+ * a chunk of one without a batch.
  */
 export async function importChunk(
   db: Db,
   client: pg.PoolClient,
-  ref: Reference,
   batchId: string | null,
-  rows: SourceRow[],
+  pending: Pending[],
 ): Promise<{
   outcomes: Counts
   rules: Record<string, number>
   results: { row: number; outcome: Outcome; form_id: string | null; findings: Finding[] }[]
 }> {
   const province = provinceCode()
-  const pending: Pending[] = rows.map((row) => {
-    const checked = checkForm(row.form, ref, row.problems)
-    const unit = checked.form.collecting_unit.trim()
-    const no = checked.form.form_no.trim()
-    return {
-      row,
-      checked,
-      hash: contentHash(checked.form),
-      identity: no && checked.era !== null ? identityKey(unit, checked.era, no) : null,
-    }
-  })
-
   await q.lockProvince(client, province)
   const state = new ChunkState()
   for (const h of await q.existingHashes(
@@ -221,7 +231,7 @@ export async function importChunk(
   const known = await register.memberships(
     client,
     province,
-    attached.map((a) => ({ household: a.household, person: a.person })),
+    attached.filter((a) => !state.created.has(a.person)).map((a) => ({ household: a.household, person: a.person })),
   )
   for (const a of attached) {
     const key = `${a.household}|${a.person}`
@@ -292,6 +302,7 @@ function attachOrCreate(c: Checked, formId: string, state: ChunkState, writes: r
     },
     formId,
   )
+  state.created.add(personId)
   if (id) {
     writes.addIdentifier(id, personId)
     state.holders.set(id, {
@@ -386,24 +397,35 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
   const counts = { ...zeroCounts(), ...batch.outcomes } as Counts
   let seen = 0
   let chunk: SourceRow[] = []
-  const flush = async () => {
-    if (chunk.length === 0) return
-    const rows = chunk
-    chunk = []
+  // Chunk N is written while chunk N+1 is read and checked.
+  let writing: Promise<void> = Promise.resolve()
+  let written = skip
+  const write = async (pending: Pending[], bytes: number) => {
     const client = await db.pool.connect()
     try {
       await client.query('BEGIN')
-      const result = await importChunk(db, client, ref, batchId, rows)
-      await q.advanceBatch(client, province, batchId, rows.length, source.bytesRead(), result.outcomes, result.rules)
+      const result = await importChunk(db, client, batchId, pending)
+      await q.advanceBatch(client, province, batchId, pending.length, bytes, result.outcomes, result.rules)
       await client.query('COMMIT')
       for (const k of q.OUTCOMES) counts[k] += result.outcomes[k]
+      written += pending.length
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {})
       throw error
     } finally {
       client.release()
     }
-    options.onProgress?.({ rows: skip + seen, bytes: source.bytesRead(), size: source.size, outcomes: counts })
+    options.onProgress?.({ rows: written, bytes, size: source.size, outcomes: counts })
+  }
+  const flush = async () => {
+    if (chunk.length === 0) return
+    const rows = chunk
+    chunk = []
+    const bytes = source.bytesRead()
+    const pending = await prepareRows(rows, ref)
+    await writing
+    writing = write(pending, bytes)
+    writing.catch(() => {}) // awaited below; this only keeps it from being "unhandled" meanwhile
   }
   try {
     for await (const row of source.rows()) {
@@ -413,6 +435,7 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
       if (chunk.length >= CHUNK) await flush()
     }
     await flush()
+    await writing
     const client = await db.pool.connect()
     try {
       await register.finishBatch(client, province, batchId)

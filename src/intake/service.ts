@@ -4,7 +4,7 @@ import type { Db } from '../platform/db.ts'
 import { AppError, notFound } from '../platform/errors.ts'
 import * as register from '../register/service.ts'
 import { type Dc01Form, emptyForm } from './dc01.ts'
-import { importChunk } from './import.ts'
+import { importChunk, prepareRow } from './import.ts'
 import * as q from './queries.ts'
 import { loadReference } from './reference.ts'
 import { findingMessage, type RuleCode } from './rules.ts'
@@ -93,7 +93,7 @@ export async function submitForm(db: Db, input: Partial<Record<string, string>>)
   const client = await db.pool.connect()
   try {
     await client.query('BEGIN')
-    const { results } = await importChunk(db, client, ref, null, [{ row: 1, form, problems: [] }])
+    const { results } = await importChunk(db, client, null, [prepareRow({ row: 1, form, problems: [] }, ref)])
     await client.query('COMMIT')
     const r = results[0] as (typeof results)[number]
     return { outcome: r.outcome, form_id: r.form_id, findings: presentFindings(r.findings) }

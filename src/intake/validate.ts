@@ -86,7 +86,8 @@ export interface Checked {
   person: Person
 }
 
-const text = (s: string) => collapseSpaces(nfc(s))
+// Values reach checkForm's readers already NFC (cleanForm).
+const text = (s: string) => collapseSpaces(s)
 const orNull = (s: string) => (s ? s : null)
 
 /** NFC every value and cut the absurdly long ones (an error finding says so, with the length). */

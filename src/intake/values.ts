@@ -167,7 +167,13 @@ export const RELATIONS = [
 ] as const
 
 /** A value from a closed list, compared folded ("goa", "Goá", "GÓA" → "Góa"). */
+const folded = new WeakMap<readonly string[], Map<string, string>>()
+
 export function fromList<T extends string>(list: readonly T[], text: string): T | undefined {
-  const key = foldKey(text)
-  return list.find((item) => foldKey(item) === key)
+  let map = folded.get(list)
+  if (!map) {
+    map = new Map(list.map((item) => [foldKey(item), item]))
+    folded.set(list, map)
+  }
+  return map.get(foldKey(text)) as T | undefined
 }

@@ -10,6 +10,8 @@ import type { Db } from './db.ts'
 
 export type CopyValue = string | number | boolean | null | undefined | string[] | object
 
+const SPECIAL = /[\\\t\n\r]/
+
 /** COPY text format: tab-separated, \N for NULL, backslash escapes. */
 function field(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N'
@@ -17,7 +19,7 @@ function field(value: CopyValue): string {
   if (Array.isArray(value)) s = `{${value.map((v: string) => `"${v.replace(/["\\]/g, (c: string) => `\\${c}`)}"`).join(',')}}`
   else if (typeof value === 'object') s = JSON.stringify(value)
   else s = String(value)
-  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+  return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s
 }
 
 export function copyText(rows: CopyValue[][]): string {

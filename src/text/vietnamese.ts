@@ -21,7 +21,11 @@ export function nfc(text: string): string {
 }
 
 /** Trim, and collapse every run of whitespace (including no-break and zero-width) to one space. */
+// Most values need nothing done: a cheap test spares them the replacements.
+const NEEDS_COLLAPSE = /^\s|\s$|\s\s|[\t\n\r\v\f\u00a0\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u3000\ufeff]/
+
 export function collapseSpaces(text: string): string {
+  if (!NEEDS_COLLAPSE.test(text)) return text
   return text
     .replace(/[\u200b-\u200d\ufeff]/g, '')
     .replace(/\s+/gu, ' ')
@@ -94,9 +98,15 @@ function mapWords(text: string, fn: (word: string) => string): string {
     .join('')
 }
 
+// Only syllables with two vowels side by side can carry their tone in more than one place.
+const TWO_VOWELS = /[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]{2}/i
+
 /** One canonical tone placement per syllable ("hoà" → "hòa", "thuý" → "thúy", "khoẻ" → "khỏe"). */
 export function canonicalTone(text: string): string {
-  return mapWords(nfc(text), (word) => {
+  const composed = nfc(text)
+  if (!TWO_VOWELS.test(composed)) return composed
+  return mapWords(composed, (word) => {
+    if (!TWO_VOWELS.test(word)) return word
     const ls = letters(word)
     const tone = ls.reduce((t, l) => t || l.tone, 0)
     if (tone === 0) return word.normalize('NFC')
@@ -139,9 +149,15 @@ export function exactKey(text: string): string {
 
 /** Name case: "NGUYỄN  VĂN an" → "Nguyễn Văn An". */
 export function nameCase(text: string): string {
-  return collapseSpaces(nfc(text))
-    .toLocaleLowerCase('vi')
-    .replace(/(^|[\s\-‐'])(\p{L})/gu, (_m, sep: string, ch: string) => sep + ch.toLocaleUpperCase('vi'))
+  // Vietnamese has no locale-specific case rules (no Turkish i), so the plain, fast mappings do.
+  const lower = collapseSpaces(nfc(text)).toLowerCase()
+  let out = ''
+  let start = true
+  for (const ch of lower) {
+    out += start ? ch.toUpperCase() : ch
+    start = ch === ' ' || ch === '-' || ch === '‐' || ch === "'"
+  }
+  return out
 }
 
 // Windows-1252's characters at 0x80–0x9F, the ones a UTF-8 file read as "ANSI" turns into.
