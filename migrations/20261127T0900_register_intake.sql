@@ -151,6 +151,8 @@ CREATE TABLE residence (
   PRIMARY KEY (province_code, id)
 );
 CREATE INDEX residence_person_idx ON residence (province_code, person_id);
+-- Person search by unit.
+CREATE INDEX residence_unit_idx ON residence (province_code, unit_code, era, person_id);
 
 -- Parents and spouse as the form names them; the related person is whoever holds the number.
 CREATE TABLE relationship (

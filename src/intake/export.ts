@@ -25,7 +25,7 @@ export async function exportForms(db: Db, sink: TableSink): Promise<number> {
     // One snapshot for both passes: a form imported meanwhile cannot bring a column the header lacks.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
     const extras = (await q.extraKeys(client, province, q.EXPORTED_STATES)).sort()
-    await sink.header([...DC01_KEYS, ...extras, 'form_id', 'state'])
+    await sink.header([...DC01_KEYS, ...extras, 'coso_form_id', 'coso_state'])
     let after: string | null = null
     for (;;) {
       const page = await q.rawForms(client, province, q.EXPORTED_STATES, after, PAGE)

@@ -244,6 +244,7 @@ async function openJsonl(path: string, size: number, encoding: Encoding, reason:
         const cells: string[] = []
         const extraKeys: string[] = []
         for (const [k, value] of Object.entries(object)) {
+          if (OURS.test(k)) continue
           const key = columnKey(k) ?? k
           const s = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value)
           const at = keys.indexOf(key)

@@ -201,8 +201,8 @@ export async function searchPersons(db: pg.Pool, query: PersonQuery): Promise<Pe
     )
   }
   if (query.units) {
-    where.push(`EXISTS (SELECT 1 FROM residence r JOIN unnest(${param(query.units.map((u) => u.code))}::text[], ${param(query.units.map((u) => u.era))}::smallint[]) AS u(code, era)
-      ON r.unit_code = u.code AND r.era = u.era WHERE r.province_code = p.province_code AND r.person_id = p.id)`)
+    where.push(`p.id IN (SELECT r.person_id FROM residence r JOIN unnest(${param(query.units.map((u) => u.code))}::text[], ${param(query.units.map((u) => u.era))}::smallint[]) AS u(code, era)
+      ON r.unit_code = u.code AND r.era = u.era WHERE r.province_code = $1)`)
   }
   if (query.after) where.push(`(p.name_fold, p.id) > (${param(query.after.name)}::text COLLATE "C", ${param(query.after.id)}::uuid)`)
   const { rows } = await db.query<PersonSummary>(
