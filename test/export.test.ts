@@ -109,20 +109,20 @@ for (const engine of await engines()) {
       assert.equal(r.stdout.split('\n')[0], [...DC01_KEYS, 'ghi_chu', 'coso_form_id', 'coso_state'].join(','))
       const rows = csv(r.stdout)
       assert.equal(rows.length, listed)
-      assert.ok(rows.every((f) => LISTED.includes(f.state as string)))
+      assert.ok(rows.every((f) => LISTED.includes(f.coso_state as string)))
       assert.equal(new Set(rows.map((f) => f.coso_form_id)).size, rows.length)
       const tay1 = rows.find((f) => f.form_no === 'TAY-1')
       assert.equal(tay1?.occupation, `'${FORMULA}`)
       assert.equal(tay1?.ghi_chu, "'=1+1")
       assert.equal(tay1?.birth_date, '03/1950', 'as typed')
       assert.deepEqual(
-        rows.filter((f) => f.form_no === 'TAY-4').map((f) => [f.sex, f.state]),
+        rows.filter((f) => f.form_no === 'TAY-4').map((f) => [f.sex, f.coso_state]),
         [['Nữ', 'accepted']],
       )
       assert.deepEqual(
         rows
           .filter((f) => f.form_no === 'TAY-2')
-          .map((f) => f.state)
+          .map((f) => f.coso_state)
           .sort(),
         ['accepted', 'conflict'],
       )
@@ -152,7 +152,7 @@ for (const engine of await engines()) {
       const { header, rows } = await sheet(file)
       assert.deepEqual(header, [...DC01_KEYS, 'ghi_chu', 'coso_form_id', 'coso_state'])
       assert.equal(rows.length, listed)
-      const tay2 = rows.find((f) => f.form_no === 'TAY-2' && f.state === 'accepted')
+      const tay2 = rows.find((f) => f.form_no === 'TAY-2' && f.coso_state === 'accepted')
       assert.equal(tay2?.collecting_unit, '06649')
       assert.equal(tay2?.personal_id, '022150000017')
       assert.equal(rows.find((f) => f.form_no === 'TAY-1')?.occupation, `'${FORMULA}`)

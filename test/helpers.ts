@@ -106,7 +106,8 @@ function embeddedTemplate(): string {
 
 export interface Engine {
   name: 'pglite' | 'postgresql'
-  create(): Promise<TestDatabase>
+  /** A new database: embedded ones start from the template unless `empty` is asked for. */
+  create(options?: { empty?: boolean }): Promise<TestDatabase>
   /** Why its tests are skipped, when they are. */
   skip: string | false
 }
@@ -114,7 +115,7 @@ export interface Engine {
 export async function engines(): Promise<Engine[]> {
   const reachable = await postgresReachable()
   return [
-    { name: 'pglite', create: async () => embeddedDatabase(), skip: false },
+    { name: 'pglite', create: async (options) => embeddedDatabase(options), skip: false },
     { name: 'postgresql', create: serverDatabase, skip: reachable ? false : 'PostgreSQL server unreachable' },
   ]
 }
@@ -129,6 +130,9 @@ export interface RunResult {
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [COSO, ...args], { cwd: ROOT, env: cliEnv(options.env) })
+    // Decoded by the streams, so a character split across two chunks stays whole.
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => {
@@ -161,6 +165,8 @@ export interface Served {
 export function serve(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<Served> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [COSO, 'serve', '--port', '0', ...args], { cwd: ROOT, env: cliEnv(options.env) })
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
     let stdout = ''
     let stderr = ''
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)))

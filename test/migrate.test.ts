@@ -10,7 +10,7 @@ import { engines, tempDir } from './helpers.ts'
 for (const engine of await engines()) {
   describe(`migrations on ${engine.name}`, { skip: engine.skip }, () => {
     test('applied in order, once; an edited one is refused with a clear message', async () => {
-      const target = await engine.create()
+      const target = await engine.create({ empty: true })
       const dir = join(tempDir(), 'migrations')
       mkdirSync(dir)
       writeFileSync(join(dir, '001_a.sql'), 'CREATE TABLE a (id int PRIMARY KEY);\n')
