@@ -16,6 +16,8 @@ import { from as copyFrom } from 'pg-copy-streams'
 import { DC01_KEYS } from '../src/intake/dc01.ts'
 
 const COSO = fileURLToPath(new URL('../bin/coso.js', import.meta.url))
+// As `npx coso` runs it (the flags of bin/coso.js's shebang).
+const NODE_FLAGS = ['--max-old-space-size=256']
 const OUT = fileURLToPath(new URL('./out/', import.meta.url))
 const SERVER = process.env.COSO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -29,7 +31,7 @@ interface Run {
 function run(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = performance.now()
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, COSO_LOG_LEVEL: 'warn' } })
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, COSO_LOG_LEVEL: 'warn' } })
     let stdout = ''
     let peak = 0
     const sample = setInterval(() => {
@@ -115,7 +117,8 @@ async function main() {
       cleanup = db.drop
     }
     try {
-      const idle = await run([COSO, 'units', 'get', '06652', ...flags]) // creates the database, and gives start-up memory
+      await run([COSO, 'migrate', ...flags]) // creates the database
+      const idle = await run([COSO, 'units', 'get', '06652', ...flags]) // start-up memory on an existing database
       const copyUrl = engine === 'pglite' ? '' : (await serverDatabase()).url
       const copy = await run([fileURLToPath(import.meta.url), 'copy', engine, copyUrl, file])
       const copySeconds = Number(copy.stdout.trim())

@@ -1,6 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=256
 // The `coso` command. It must run on the Node.js the project pins (the `node` devDependency),
-// whatever Node started it: an older one hands over to the pinned binary.
+// whatever Node started it: an older one hands over to the pinned binary. The heap is capped
+// (shebang, and the npm scripts): left alone, V8 lets a long import's garbage grow with the
+// file instead of collecting it, and memory must stay flat whatever the file size.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -13,7 +15,7 @@ if (major < 24) {
     console.error(`coso needs Node.js 24 (this is ${process.version}); run "npm ci" first.`)
     process.exit(1)
   }
-  const result = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' })
+  const result = spawnSync(pinned, ['--max-old-space-size=256', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' })
   process.exit(result.status ?? 1)
 }
 await import('../src/cli/main.ts')

@@ -2,7 +2,7 @@
 // back by any tool that reads DC01: the known columns, then the unknown columns the forms
 // brought, then which form and in what state. Superseded and withdrawn forms are left out.
 import { provinceCode } from '../platform/config.ts'
-import type { Db } from '../platform/db.ts'
+import { type Db, inSnapshot } from '../platform/db.ts'
 import { DC01_KEYS } from './dc01.ts'
 import * as q from './queries.ts'
 
@@ -19,11 +19,9 @@ const text = (v: unknown): string => (v === null || v === undefined ? '' : typeo
 /** Writes the forms to the sink; returns how many. */
 export async function exportForms(db: Db, sink: TableSink): Promise<number> {
   const province = provinceCode()
-  const client = await db.pool.connect()
   let count = 0
-  try {
-    // One snapshot for both passes: a form imported meanwhile cannot bring a column the header lacks.
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+  // One snapshot for both passes: a form imported meanwhile cannot bring a column the header lacks.
+  await inSnapshot(db, async (client) => {
     const extras = (await q.extraKeys(client, province, q.EXPORTED_STATES)).sort()
     await sink.header([...DC01_KEYS, ...extras, 'coso_form_id', 'coso_state'])
     let after: string | null = null
@@ -38,12 +36,6 @@ export async function exportForms(db: Db, sink: TableSink): Promise<number> {
       if (!last || page.length < PAGE) break
       after = last.id
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  })
   return count
 }

@@ -7,7 +7,7 @@ import { basename } from 'node:path'
 import type pg from 'pg'
 import { provinceCode } from '../platform/config.ts'
 import type { CopyValue } from '../platform/copy.ts'
-import type { Db } from '../platform/db.ts'
+import { type Db, inTransaction } from '../platform/db.ts'
 import { AppError } from '../platform/errors.ts'
 import { uuidv7 } from '../platform/ids.ts'
 import * as register from '../register/service.ts'
@@ -401,20 +401,13 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
   let writing: Promise<void> = Promise.resolve()
   let written = skip
   const write = async (pending: Pending[], bytes: number) => {
-    const client = await db.pool.connect()
-    try {
-      await client.query('BEGIN')
-      const result = await importChunk(db, client, batchId, pending)
-      await q.advanceBatch(client, province, batchId, pending.length, bytes, result.outcomes, result.rules)
-      await client.query('COMMIT')
-      for (const k of q.OUTCOMES) counts[k] += result.outcomes[k]
-      written += pending.length
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw error
-    } finally {
-      client.release()
-    }
+    const result = await inTransaction(db, async (client) => {
+      const r = await importChunk(db, client, batchId, pending)
+      await q.advanceBatch(client, province, batchId, pending.length, bytes, r.outcomes, r.rules)
+      return r
+    })
+    for (const k of q.OUTCOMES) counts[k] += result.outcomes[k]
+    written += pending.length
     options.onProgress?.({ rows: written, bytes, size: source.size, outcomes: counts })
   }
   const flush = async () => {
@@ -436,12 +429,7 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
     }
     await flush()
     await writing
-    const client = await db.pool.connect()
-    try {
-      await register.finishBatch(client, province, batchId)
-    } finally {
-      client.release()
-    }
+    await inTransaction(db, (client) => register.finishBatch(client, province, batchId))
     await q.setBatchStatus(db.pool, province, batchId, 'done')
   } catch (error) {
     await q.setBatchStatus(db.pool, province, batchId, 'failed', {

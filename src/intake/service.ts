@@ -1,6 +1,6 @@
 // intake's functions for the routes, the CLI and other modules.
 import { provinceCode } from '../platform/config.ts'
-import type { Db } from '../platform/db.ts'
+import { type Db, inTransaction } from '../platform/db.ts'
 import { AppError, notFound } from '../platform/errors.ts'
 import * as register from '../register/service.ts'
 import { type Dc01Form, emptyForm } from './dc01.ts'
@@ -31,9 +31,7 @@ export async function undoBatch(db: Db, id: string): Promise<{ forms: number; pe
       409,
     )
   }
-  const client = await db.pool.connect()
-  try {
-    await client.query('BEGIN')
+  return inTransaction(db, async (client) => {
     await q.lockProvince(client, province)
     const use = await register.batchInUse(client, province, id)
     if (use.edited > 0 || use.used > 0) {
@@ -49,14 +47,8 @@ export async function undoBatch(db: Db, id: string): Promise<{ forms: number; pe
     }
     const persons = await register.withdrawBatch(client, province, id)
     const forms = await q.withdrawForms(client, province, id)
-    await client.query('COMMIT')
     return { forms, persons }
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  })
 }
 
 export interface PresentedFinding {
@@ -90,17 +82,7 @@ export async function submitForm(db: Db, input: Partial<Record<string, string>>)
     }
   }
   const ref = await loadReference(db.kysely)
-  const client = await db.pool.connect()
-  try {
-    await client.query('BEGIN')
-    const { results } = await importChunk(db, client, null, [prepareRow({ row: 1, form, problems: [] }, ref)])
-    await client.query('COMMIT')
-    const r = results[0] as (typeof results)[number]
-    return { outcome: r.outcome, form_id: r.form_id, findings: presentFindings(r.findings) }
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  const { results } = await inTransaction(db, (client) => importChunk(db, client, null, [prepareRow({ row: 1, form, problems: [] }, ref)]))
+  const r = results[0] as (typeof results)[number]
+  return { outcome: r.outcome, form_id: r.form_id, findings: presentFindings(r.findings) }
 }

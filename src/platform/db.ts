@@ -193,3 +193,24 @@ function once(fn: () => Promise<void>): () => Promise<void> {
     return done
   }
 }
+
+/** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const client = await db.pool.connect()
+  try {
+    await client.query(begin)
+    const result = await fn(client)
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+/** A consistent read-only view for long reads (exports, backups): one snapshot throughout. */
+export function inSnapshot<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(db, fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+}

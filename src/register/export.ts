@@ -3,8 +3,9 @@
 // the rows agree with each other however long the export takes.
 import { type Gazetteer, gazetteer } from '../geo/service.ts'
 import { provinceCode } from '../platform/config.ts'
-import type { Db } from '../platform/db.ts'
+import { type Db, inSnapshot } from '../platform/db.ts'
 import * as q from './queries.ts'
+import { birthDate } from './service.ts'
 
 /** Where the rows go: the header once, then each row (empty values are null). */
 export interface TableSink {
@@ -40,16 +41,6 @@ export const PERSON_COLUMNS = [
 ] as const
 
 const PAGE = 2000
-
-/** ISO text at the precision recorded: a year or a month is never padded out to a day. */
-export function birthDate(p: Pick<q.ExportPerson, 'birth_year' | 'birth_month' | 'birth_day' | 'birth_precision'>): string | null {
-  if (p.birth_year === null) return null
-  const year = String(p.birth_year).padStart(4, '0')
-  const two = (n: number) => String(n).padStart(2, '0')
-  if (p.birth_precision === 'year' || p.birth_month === null) return year
-  if (p.birth_precision === 'month' || p.birth_day === null) return `${year}-${two(p.birth_month)}`
-  return `${year}-${two(p.birth_month)}-${two(p.birth_day)}`
-}
 
 export interface UnitToday {
   unit: string | null
@@ -88,10 +79,8 @@ export async function exportPersons(db: Db, sink: TableSink): Promise<number> {
   const g = await gazetteer(db.kysely)
   const province = provinceCode()
   const units = new Map<string, UnitToday>()
-  const client = await db.pool.connect()
   let count = 0
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+  await inSnapshot(db, async (client) => {
     await sink.header([...PERSON_COLUMNS])
     let after: string | null = null
     for (;;) {
@@ -136,12 +125,6 @@ export async function exportPersons(db: Db, sink: TableSink): Promise<number> {
       if (!last || page.length < PAGE) break
       after = last.id
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  })
   return count
 }

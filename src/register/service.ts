@@ -190,11 +190,13 @@ export interface Page<T> {
   next: string | null
 }
 
+/** ISO text at the precision recorded: a year or a month is never padded out to a day. */
 export function birthDate(p: { birth_year: number | null; birth_month: number | null; birth_day: number | null }): string | null {
   if (p.birth_year === null) return null
-  const mm = p.birth_month === null ? '' : `-${String(p.birth_month).padStart(2, '0')}`
-  const dd = p.birth_day === null ? '' : `-${String(p.birth_day).padStart(2, '0')}`
-  return `${p.birth_year}${mm}${dd}`
+  const two = (n: number) => String(n).padStart(2, '0')
+  const year = String(p.birth_year).padStart(4, '0')
+  if (p.birth_month === null) return year
+  return p.birth_day === null ? `${year}-${two(p.birth_month)}` : `${year}-${two(p.birth_month)}-${two(p.birth_day)}`
 }
 
 const cursorOf = (name: string, id: string) => Buffer.from(JSON.stringify([name, id])).toString('base64url')
