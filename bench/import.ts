@@ -31,7 +31,10 @@ interface Run {
 function run(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = performance.now()
-    const child = spawn(process.execPath, [...NODE_FLAGS, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, COSO_LOG_LEVEL: 'warn' } })
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, COSO_LOG_LEVEL: 'warn' },
+    })
     let stdout = ''
     let peak = 0
     const sample = setInterval(() => {

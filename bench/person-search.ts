@@ -66,6 +66,7 @@ try {
         email: null,
         birth_reg_place: null,
         hometown: null,
+        unit: { code: form.current_unit, era: 2025 },
       },
       '00000000-0000-7000-8000-000000000000',
     )
@@ -75,7 +76,8 @@ try {
     if (++n % 20000 === 0) await flush()
   }
   await flush()
-  await db.pool.query('ANALYZE person; ANALYZE residence')
+  await db.pool.query('VACUUM ANALYZE person')
+  await db.pool.query('VACUUM ANALYZE residence')
   const loaded = (performance.now() - started) / 1000
   const count = (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM person')).rows[0]?.n
 

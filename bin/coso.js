@@ -15,7 +15,9 @@ if (major < 24) {
     console.error(`coso needs Node.js 24 (this is ${process.version}); run "npm ci" first.`)
     process.exit(1)
   }
-  const result = spawnSync(pinned, ['--max-old-space-size=256', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' })
+  const result = spawnSync(pinned, ['--max-old-space-size=256', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  })
   process.exit(result.status ?? 1)
 }
 await import('../src/cli/main.ts')

@@ -91,6 +91,9 @@ CREATE TABLE person (
   email text,
   birth_reg_place text,
   hometown text,
+  -- Where the person lives as last recorded (current residence, else permanent), for search by unit.
+  unit_code text,
+  unit_era smallint,
   origin_form_id uuid NOT NULL,
   -- Which form gave a value, where it is not the origin form: {"phone": "<form id>"}.
   provenance jsonb NOT NULL DEFAULT '{}',
@@ -101,7 +104,9 @@ CREATE TABLE person (
   PRIMARY KEY (province_code, id),
   CHECK (birth_precision IS NULL OR birth_year IS NOT NULL)
 );
-CREATE INDEX person_given_idx ON person (province_code, given_fold, name_fold, id);
+-- Name search: given name (and family name) fixed, then in name order (a folded name starts
+-- with its family name, so family then name is name order); birth year and unit read from the index.
+CREATE INDEX person_given_idx ON person (province_code, given_fold, family_fold, name_fold, id) INCLUDE (birth_year, unit_code, unit_era);
 CREATE INDEX person_name_idx ON person (province_code, name_fold, id);
 CREATE INDEX person_phone_idx ON person (province_code, phone) WHERE phone IS NOT NULL;
 

@@ -299,6 +299,10 @@ function attachOrCreate(c: Checked, formId: string, state: ChunkState, writes: r
       email: p.email,
       birth_reg_place: p.birth_reg_place,
       hometown: p.hometown,
+      unit:
+        (p.current_unit ?? p.permanent_unit) && c.era !== null
+          ? { code: (p.current_unit ?? p.permanent_unit) as string, era: c.era }
+          : null,
     },
     formId,
   )

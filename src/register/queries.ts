@@ -79,6 +79,8 @@ export const COLUMNS = {
     'email',
     'birth_reg_place',
     'hometown',
+    'unit_code',
+    'unit_era',
     'origin_form_id',
     'batch_id',
   ],
@@ -182,7 +184,10 @@ export interface PersonQuery {
   limit: number
 }
 
-/** Ordered by folded name then id; the given-name index serves name searches in that order. */
+/**
+ * Ordered by folded name then id. A folded name starts with the family name, so (family, name)
+ * is the same order, and the given-name index serves it.
+ */
 export async function searchPersons(db: pg.Pool, query: PersonQuery): Promise<PersonSummary[]> {
   const where = ['p.province_code = $1']
   const values: unknown[] = [query.province]
@@ -201,14 +206,15 @@ export async function searchPersons(db: pg.Pool, query: PersonQuery): Promise<Pe
     )
   }
   if (query.units) {
-    where.push(`p.id IN (SELECT r.person_id FROM residence r JOIN unnest(${param(query.units.map((u) => u.code))}::text[], ${param(query.units.map((u) => u.era))}::smallint[]) AS u(code, era)
-      ON r.unit_code = u.code AND r.era = u.era WHERE r.province_code = $1)`)
+    where.push(
+      `(p.unit_code, p.unit_era) IN (SELECT * FROM unnest(${param(query.units.map((u) => u.code))}::text[], ${param(query.units.map((u) => u.era))}::smallint[]))`,
+    )
   }
   if (query.after) where.push(`(p.name_fold, p.id) > (${param(query.after.name)}::text COLLATE "C", ${param(query.after.id)}::uuid)`)
   const { rows } = await db.query<PersonSummary>(
     `SELECT p.id, p.name_display, p.name_fold, p.birth_year, p.birth_month, p.birth_day, p.birth_precision, p.sex, p.personal_id, p.phone
        FROM person p WHERE ${where.join(' AND ')}
-      ORDER BY p.name_fold, p.id LIMIT ${param(query.limit)}`,
+      ORDER BY ${query.given !== undefined ? 'p.family_fold, ' : ''}p.name_fold, p.id LIMIT ${param(query.limit)}`,
     values,
   )
   return rows

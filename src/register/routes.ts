@@ -33,7 +33,7 @@ export const registerRoutes: RouteModule = (app, { db }) => {
         summary: 'Search persons / Tìm người',
         description:
           'By name ignoring case, diacritics and tone placement (one word: given name; more: family name first, given name last), ' +
-          'birth year, unit (today’s unit includes the old units mapped into it), personal ID or phone. Sorted by name, then id; `next` is the cursor of the next page.',
+          'birth year, unit where the person lives as last recorded (today’s unit includes the old units mapped into it), personal ID or phone. Sorted by name, then id; `next` is the cursor of the next page.',
         querystring: z.object({
           q: z.string().max(200).optional(),
           birth_year: z.coerce.number().int().min(1850).max(2200).optional(),

@@ -28,6 +28,8 @@ export interface NewPerson {
   email: string | null
   birth_reg_place: string | null
   hometown: string | null
+  /** Where the person lives as this form records it (current, else permanent residence). */
+  unit: { code: string; era: number } | null
 }
 
 export type Holder = q.Holder
@@ -85,6 +87,8 @@ export class RegisterWrites {
       p.email,
       p.birth_reg_place,
       p.hometown,
+      p.unit?.code ?? null,
+      p.unit?.era ?? null,
       formId,
       this.batchId,
     ])
@@ -177,7 +181,7 @@ export interface PersonSearch {
   /** Name: one word searches given names; more words are family name first, given name last. */
   q?: string | undefined
   birth_year?: number | undefined
-  /** Persons with a residence in this unit (today's unit includes the old units mapped into it). */
+  /** Persons living in this unit as last recorded (today's unit includes the old units mapped into it). */
   units?: { code: string; era: number }[] | undefined
   personal_id?: string | undefined
   phone?: string | undefined
