@@ -28,7 +28,8 @@ export async function openCoso(target: DbTarget, logger?: Logger): Promise<Db> {
 export interface Server {
   app: App
   db: Db
-  jobs: Jobs
+  /** Started once the server answers: the first request need not wait for the job system. */
+  jobs: Promise<Jobs>
   url: string
   close(): Promise<void>
 }
@@ -36,29 +37,38 @@ export interface Server {
 export async function startServer(options: { target: DbTarget; port: number; host: string; logger: Logger }): Promise<Server> {
   const db = await openCoso(options.target, options.logger)
   let app: App
-  let jobs: Jobs | undefined
+  let started: (jobs: Jobs) => void = () => {}
+  let failed: (error: unknown) => void = () => {}
+  const jobs = new Promise<Jobs>((resolve, reject) => {
+    started = resolve
+    failed = reject
+  })
+  jobs.catch((error: unknown) => options.logger.error({ err: String(error) }, 'the job system did not start'))
   try {
-    jobs = await startJobs(db, options.logger, { maintenance: true })
-    await startImportWorker(db, jobs, options.logger)
     app = await createHttpApp({ db, logger: options.logger, jobs }, ROUTES)
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {
-    await jobs?.stop({ graceful: false, close: false }).catch(() => {})
     await db.close()
     throw error
   }
+  startJobs(db, options.logger, { maintenance: true })
+    .then(async (boss) => {
+      await startImportWorker(db, boss, options.logger)
+      started(boss)
+    })
+    .catch(failed)
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     app,
     db,
-    jobs: jobs as Jobs,
+    jobs,
     url: `http://${host}:${address.port}`,
     // In-flight requests finish first; then the database is checkpointed and closed.
     close: async () => {
       await app.close()
       // A running import stops between chunks: it resumes from there on the next start.
-      await jobs?.stop({ graceful: true, timeout: 10_000, close: false })
+      await (await jobs.catch(() => undefined))?.stop({ graceful: true, timeout: 10_000, close: false })
       await db.close()
     },
   }

@@ -7,7 +7,7 @@ import { dirname, extname, resolve } from 'node:path'
 import { PassThrough, type Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { type Command, InvalidArgumentError, Option } from 'commander'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { exportForms } from '../intake/export.ts'
 import { csvLine, neutraliseFormula } from '../platform/csv.ts'
 import { badInput } from '../platform/errors.ts'
@@ -110,11 +110,11 @@ function jsonlSink(output: Output): Sink {
  * One sheet, every cell a string in text-formatted columns: IDs keep their leading zeros, and
  * a value typed into the sheet later is not turned into a number or a date either.
  */
-function xlsxSink(output: Output, sheetName: string): Sink {
+function xlsxSink(Excel: typeof ExcelJS, output: Output, sheetName: string): Sink {
   // exceljs ends the stream it is given; stdout must stay open, so it gets a stream of its own.
   const zip = new PassThrough()
   zip.pipe(output.stream, { end: output.stream !== process.stdout })
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: zip, useSharedStrings: false, useStyles: true })
+  const book = new Excel.stream.xlsx.WorkbookWriter({ stream: zip, useSharedStrings: false, useStyles: true })
   const sheet = book.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] })
   let rows = 0
   return {
@@ -139,10 +139,12 @@ function xlsxSink(output: Output, sheetName: string): Sink {
   }
 }
 
-function sinkFor(format: Format, output: Output, what: What, bom: boolean): Sink {
+async function sinkFor(format: Format, output: Output, what: What, bom: boolean): Promise<Sink> {
   if (format === 'csv') return csvSink(output, bom)
   if (format === 'jsonl') return jsonlSink(output)
-  return xlsxSink(output, what === 'forms' ? 'DC01' : 'persons')
+  // Loaded when needed: exceljs alone takes a quarter of a second to load.
+  const { default: Excel } = await import('exceljs')
+  return xlsxSink(Excel, output, what === 'forms' ? 'DC01' : 'persons')
 }
 
 type ExportFlags = DbFlags & { format?: Format; out?: string; bom?: boolean }
@@ -182,7 +184,7 @@ async function runExport(what: What, flags: ExportFlags): Promise<void> {
     await withDb(flags, async (db) => {
       const stream = partial ? createWriteStream(partial) : process.stdout
       const output = new Output(stream)
-      const sink = sinkFor(format, output, what, flags.bom === true)
+      const sink = await sinkFor(format, output, what, flags.bom === true)
       try {
         rows = what === 'forms' ? await exportForms(db, sink) : await exportPersons(db, sink)
         await sink.close()

@@ -42,7 +42,7 @@ async function serve(flags: ServeFlags, demo: boolean) {
   out(`coso ${VERSION} (${server.db.engine}) đang phục vụ / listening on ${server.url}`)
   if (demo) {
     const dir = target.engine === 'pglite' ? join(target.dataDir, 'uploads') : join(tmpdir(), 'coso-uploads')
-    const batch = await seedDemo(server.db, server.jobs, dir)
+    const batch = await seedDemo(server.db, await server.jobs, dir)
     if (batch) {
       process.stderr.write(
         `coso: cơ sở dữ liệu trống: đang nạp ${DEMO_PERSONS.toLocaleString('vi-VN')} người mẫu (lô ${batch}, xem ${server.url}/api/imports/${batch})\n` +

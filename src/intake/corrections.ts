@@ -4,7 +4,6 @@
 import { createWriteStream } from 'node:fs'
 import { extname } from 'node:path'
 import { finished } from 'node:stream/promises'
-import ExcelJS from 'exceljs'
 import { provinceCode } from '../platform/config.ts'
 import { csvLine, neutraliseFormula } from '../platform/csv.ts'
 import type { Db } from '../platform/db.ts'
@@ -47,7 +46,8 @@ export async function writeCorrections(db: Db, batchId: string, path: string): P
   const header = [...DC01_KEYS, ...extraColumns, ...EXTRA]
   let count = 0
   if (extname(path).toLowerCase() === '.xlsx') {
-    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false })
+    const { default: Excel } = await import('exceljs')
+    const book = new Excel.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false })
     const sheet = book.addWorksheet('DC01')
     sheet.addRow(header).commit()
     for await (const f of heldForms(db, batchId)) {

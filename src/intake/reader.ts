@@ -4,7 +4,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { createInterface } from 'node:readline'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { AppError } from '../platform/errors.ts'
 import { nfc } from '../text/vietnamese.ts'
 import { CsvParser, type CsvRecord, MAX_FIELD } from './csv.ts'
@@ -309,7 +309,9 @@ async function openXlsx(path: string, size: number): Promise<Source> {
   stream.on('data', (chunk) => {
     bytes += chunk.length
   })
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+  // Loaded when needed: exceljs alone takes a quarter of a second to load.
+  const { default: Excel } = await import('exceljs')
+  const reader = new Excel.stream.xlsx.WorkbookReader(stream, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',

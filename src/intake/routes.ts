@@ -310,7 +310,7 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
           throw error
         }
         const job: ImportJob = { batch_id: batch.id, path, encoding }
-        await jobs.send(IMPORT_QUEUE, job)
+        await (await jobs).send(IMPORT_QUEUE, job)
         return reply.code(202).send(presentBatch(batch))
       },
     )

@@ -30,8 +30,8 @@ export type App = FastifyInstance<
 export interface AppContext {
   db: Db
   logger: Logger
-  /** Background jobs, when this process runs them (the server does). */
-  jobs?: import('./jobs.ts').Jobs | undefined
+  /** Background jobs, when this process runs them (the server does, once it has started them). */
+  jobs?: Promise<import('./jobs.ts').Jobs> | undefined
 }
 
 export type RouteModule = (app: App, ctx: AppContext) => void | Promise<void>
