@@ -12,6 +12,8 @@ CREATE TABLE import_batch (
   file_size bigint NOT NULL,
   format text NOT NULL CHECK (format IN ('csv', 'xlsx', 'jsonl', 'api')),
   encoding text,
+  -- An uploaded file waiting for (or in) its import; removed once imported.
+  upload_path text,
   status text NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'withdrawn')),
   rows_done integer NOT NULL DEFAULT 0,
   bytes_done bigint NOT NULL DEFAULT 0,

@@ -2,7 +2,7 @@
 // resumption after kill -9, corrections, conflicts, undo, uploads and person search.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { COSO, engines, getJson, ROOT, runCli, type Served, serve, type TestDatabase, tempDir } from './helpers.ts'
@@ -322,6 +322,10 @@ for (const engine of await engines()) {
       assert.equal(forms.body.items.length, held)
       const completeness = await get('/api/completeness')
       assert.ok(completeness.body.items.length > 0)
+      if (engine.name === 'pglite') {
+        const uploads = readdirSync(join(db.flags[1] as string, 'uploads'))
+        assert.ok(!uploads.some((f) => f.endsWith('up.csv')), 'an imported upload is removed')
+      }
     })
   })
 

@@ -37,7 +37,7 @@ export async function seedDemo(db: Db, jobs: Jobs, dir: string): Promise<string 
   }
   out.end()
   await finished(out)
-  const batch = await prepareBatch(db, path, { source: 'demo (coso generate --persons 20000 --seed 2026)' })
+  const batch = await prepareBatch(db, path, { source: 'demo (coso generate --persons 20000 --seed 2026)', upload: true })
   const job: ImportJob = { batch_id: batch.id, path }
   await jobs.send(IMPORT_QUEUE, job)
   return batch.id

@@ -2,7 +2,7 @@
 // checked, decided and written in one transaction that also advances the batch's counters, so
 // a run killed at any point resumes after the last committed chunk — no row lost or doubled.
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, rmSync } from 'node:fs'
 import { basename } from 'node:path'
 import type pg from 'pg'
 import { provinceCode } from '../platform/config.ts'
@@ -369,6 +369,8 @@ export interface StartOptions {
   format?: Format | undefined
   /** The name shown for the file (an upload's original name); default its base name. */
   source?: string | undefined
+  /** The file is an upload coso keeps until it is imported (then removes). */
+  upload?: boolean | undefined
 }
 
 /** Opens the file (its header is checked now) and finds the batch to resume, or makes one. */
@@ -386,6 +388,7 @@ export async function prepareBatch(db: Db, path: string, options: StartOptions =
     size: source.size,
     format: source.format,
     encoding: source.encoding,
+    uploadPath: options.upload ? path : null,
   })
 }
 
@@ -394,6 +397,8 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
   const province = provinceCode()
   let batch = await q.batch(db.pool, province, batchId)
   if (!batch) throw new AppError('NOT_FOUND', { vi: `Không có lô nhập ${batchId}.`, en: `No import batch ${batchId}.` }, 404)
+  // A job retried after its batch ended (a server stopped mid-job) has nothing left to do.
+  if (batch.status === 'done' || batch.status === 'withdrawn') return report(batch, null, [])
   const source = await openSource(path, { ...options, format: options.format ?? (batch.format as Format) })
   await q.setBatchStatus(db.pool, province, batchId, 'running', { encoding: source.encoding })
   const ref = options.reference ?? (await loadReference(db.kysely))
@@ -435,6 +440,10 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
     await writing
     await inTransaction(db, (client) => register.finishBatch(client, province, batchId))
     await q.setBatchStatus(db.pool, province, batchId, 'done')
+    if (batch.upload_path) {
+      rmSync(batch.upload_path, { force: true })
+      await q.forgetUpload(db.pool, province, batchId)
+    }
   } catch (error) {
     await q.setBatchStatus(db.pool, province, batchId, 'failed', {
       error: error instanceof AppError ? { code: error.code, message: error.text } : { message: (error as Error).message },
@@ -442,16 +451,20 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
     throw error
   }
   batch = (await q.batch(db.pool, province, batchId)) as q.BatchRow
+  return report(batch, source.encodingReason, source.unknownColumns)
+}
+
+function report(batch: q.BatchRow, encodingReason: string | null, unknownColumns: string[]): ImportReport {
   return {
-    batch_id: batchId,
+    batch_id: batch.id,
     file: batch.source,
     format: batch.format,
-    encoding: source.encoding,
-    encoding_reason: source.encodingReason,
+    encoding: batch.encoding,
+    encoding_reason: encodingReason,
     status: batch.status,
     rows: batch.rows_done,
     outcomes: { ...zeroCounts(), ...batch.outcomes } as Counts,
     rules: batch.rules,
-    unknown_columns: source.unknownColumns,
+    unknown_columns: unknownColumns,
   }
 }

@@ -15,6 +15,7 @@ export interface BatchRow {
   file_size: number
   format: string
   encoding: string | null
+  upload_path: string | null
   status: 'queued' | 'running' | 'done' | 'failed' | 'withdrawn'
   rows_done: number
   bytes_done: number
@@ -26,17 +27,26 @@ export interface BatchRow {
   finished_at: string | null
 }
 
-const BATCH_COLUMNS = `province_code, id, source, file_sha256, file_size::float8 AS file_size, format, encoding, status, rows_done,
+const BATCH_COLUMNS = `province_code, id, source, file_sha256, file_size::float8 AS file_size, format, encoding, upload_path, status, rows_done,
   bytes_done::float8 AS bytes_done, outcomes, rules, error, created_at, started_at, finished_at`
 
 export async function insertBatch(
   db: pg.Pool | pg.PoolClient,
-  b: { province: string; id: string; source: string; sha256: string; size: number; format: string; encoding: string | null },
+  b: {
+    province: string
+    id: string
+    source: string
+    sha256: string
+    size: number
+    format: string
+    encoding: string | null
+    uploadPath: string | null
+  },
 ): Promise<BatchRow> {
   const { rows } = await db.query<BatchRow>(
-    `INSERT INTO import_batch (province_code, id, source, file_sha256, file_size, format, encoding, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued') RETURNING ${BATCH_COLUMNS}`,
-    [b.province, b.id, b.source, b.sha256, b.size, b.format, b.encoding],
+    `INSERT INTO import_batch (province_code, id, source, file_sha256, file_size, format, encoding, upload_path, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued') RETURNING ${BATCH_COLUMNS}`,
+    [b.province, b.id, b.source, b.sha256, b.size, b.format, b.encoding, b.uploadPath],
   )
   return rows[0] as BatchRow
 }
@@ -50,6 +60,19 @@ export async function unfinishedBatch(db: pg.Pool, province: string, sha256: str
     [province, sha256],
   )
   return rows[0]
+}
+
+/** Uploads whose import a stopped server left unfinished. */
+export async function interruptedUploads(db: pg.Pool, province: string): Promise<BatchRow[]> {
+  const { rows } = await db.query<BatchRow>(
+    `SELECT ${BATCH_COLUMNS} FROM import_batch WHERE province_code = $1 AND status IN ('queued', 'running') AND upload_path IS NOT NULL ORDER BY id`,
+    [province],
+  )
+  return rows
+}
+
+export async function forgetUpload(db: pg.Pool, province: string, id: string) {
+  await db.query('UPDATE import_batch SET upload_path = NULL WHERE province_code = $1 AND id = $2', [province, id])
 }
 
 export async function batch(db: pg.Pool | pg.PoolClient, province: string, id: string): Promise<BatchRow | undefined> {

@@ -304,7 +304,7 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
         }
         let batch: q.BatchRow
         try {
-          batch = await prepareBatch(db, path, { encoding, source: part.filename })
+          batch = await prepareBatch(db, path, { encoding, source: part.filename, upload: true })
         } catch (error) {
           rmSync(path, { force: true })
           throw error
