@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { COSO, engines, getJson, ROOT, runCli, type Served, serve, type TestDatabase, tempDir } from './helpers.ts'
+import { COSO, engines, ROOT, runCli, type Served, serve, type TestDatabase, tempDir } from './helpers.ts'
 
 const HEADER = 'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,occupation,household_no,relation_to_head'
 const ADMIN = 'intake-test-admin-token'
