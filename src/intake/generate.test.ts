@@ -8,6 +8,7 @@ import { canonicalTone, foldKey } from '../text/vietnamese.ts'
 import type { Dc01Form } from './dc01.ts'
 import { ERROR_CODES, type GeneratedForm, type GenerateOptions, generateForms, loadReferenceData } from './generate.ts'
 import * as names from './names.ts'
+import { RELATIONS as SPEC_RELATIONS } from './values.ts'
 
 const ref = loadReferenceData()
 const REFORM = '2025-07-01'
@@ -21,23 +22,7 @@ const ID_PROVINCES = new Set(
     >[]
   ).map((r) => r.id_code),
 )
-const RELATIONS = new Set([
-  'Chủ hộ',
-  'Vợ',
-  'Chồng',
-  'Con',
-  'Cha',
-  'Mẹ',
-  'Ông',
-  'Bà',
-  'Cháu',
-  'Anh',
-  'Chị',
-  'Em',
-  'Con dâu',
-  'Con rể',
-  'Khác',
-])
+const RELATIONS = new Set<string>(SPEC_RELATIONS)
 const MARITAL = new Set(['', 'Chưa kết hôn', 'Đã kết hôn', 'Ly hôn', 'Góa'])
 
 function collect(options: Partial<GenerateOptions> & { persons: number }): GeneratedForm[] {
