@@ -60,6 +60,9 @@ export function columnKey(header: string): Dc01Key | undefined {
   return BY_HEADER.get(trimmed.toLowerCase()) ?? BY_HEADER.get(foldKey(trimmed))
 }
 
+const EMPTY = Object.fromEntries(DC01_KEYS.map((k) => [k, ''])) as unknown as Dc01Form
+
 export function emptyForm(): Dc01Form {
-  return Object.fromEntries(DC01_KEYS.map((k) => [k, ''])) as unknown as Dc01Form
+  // A spread of one fixed-shape object is V8's fast clone: every row is made this way.
+  return { ...EMPTY }
 }

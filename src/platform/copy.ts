@@ -15,8 +15,10 @@ const SPECIAL = /[\\\t\n\r]/
 /** COPY text format: tab-separated, \N for NULL, backslash escapes. */
 function field(value: CopyValue): string {
   if (value === null || value === undefined) return '\\N'
+  if (typeof value === 'number') return String(value)
   let s: string
-  if (Array.isArray(value)) s = `{${value.map((v: string) => `"${v.replace(/["\\]/g, (c: string) => `\\${c}`)}"`).join(',')}}`
+  if (typeof value === 'string') s = value
+  else if (Array.isArray(value)) s = `{${value.map((v: string) => `"${v.replace(/["\\]/g, (c: string) => `\\${c}`)}"`).join(',')}}`
   else if (typeof value === 'object') s = JSON.stringify(value)
   else s = String(value)
   return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s
@@ -24,7 +26,10 @@ function field(value: CopyValue): string {
 
 export function copyText(rows: CopyValue[][]): string {
   let out = ''
-  for (const row of rows) out += `${row.map(field).join('\t')}\n`
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) out += i === 0 ? field(row[i]) : `\t${field(row[i])}`
+    out += '\n'
+  }
   return out
 }
 
