@@ -1,5 +1,7 @@
 // The composition root: which modules make coso, and how a database and a server are opened.
 import type { AddressInfo } from 'node:net'
+import { startSealing } from './access/audit.ts'
+import { accessRoutes } from './access/routes.ts'
 import { geoRoutes } from './geo/routes.ts'
 import { ensureReferenceData } from './geo/seed.ts'
 import { startImportWorker } from './intake/jobs.ts'
@@ -11,7 +13,13 @@ import { type Jobs, startJobs } from './platform/jobs.ts'
 import type { Logger } from './platform/log.ts'
 import { registerRoutes } from './register/routes.ts'
 
-export const ROUTES: RouteModule[] = [geoRoutes, registerRoutes, intakeRoutes]
+/** The modules' routes; access comes first, so that its guard sees every route after it. */
+export const routes = (options: { enforce: boolean } = { enforce: true }): RouteModule[] => [
+  accessRoutes(options),
+  geoRoutes,
+  registerRoutes,
+  intakeRoutes,
+]
 
 /** Opens (creating and migrating when new) and makes sure the reference data is loaded. */
 export async function openCoso(target: DbTarget, logger?: Logger): Promise<Db> {
@@ -34,7 +42,14 @@ export interface Server {
   close(): Promise<void>
 }
 
-export async function startServer(options: { target: DbTarget; port: number; host: string; logger: Logger }): Promise<Server> {
+export async function startServer(options: {
+  target: DbTarget
+  port: number
+  host: string
+  logger: Logger
+  /** false only in the bench harness that measures what access control costs. */
+  enforceAccess?: boolean
+}): Promise<Server> {
   const db = await openCoso(options.target, options.logger)
   let app: App
   let started: (jobs: Jobs) => void = () => {}
@@ -45,7 +60,7 @@ export async function startServer(options: { target: DbTarget; port: number; hos
   })
   jobs.catch((error: unknown) => options.logger.error({ err: String(error) }, 'the job system did not start'))
   try {
-    app = await createHttpApp({ db, logger: options.logger, jobs }, ROUTES)
+    app = await createHttpApp({ db, logger: options.logger, jobs }, routes({ enforce: options.enforceAccess ?? true }))
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {
     await db.close()
@@ -57,6 +72,7 @@ export async function startServer(options: { target: DbTarget; port: number; hos
       started(boss)
     })
     .catch(failed)
+  const stopSealing = startSealing(db, options.logger)
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
@@ -67,6 +83,7 @@ export async function startServer(options: { target: DbTarget; port: number; hos
     // In-flight requests finish first; then the database is checkpointed and closed.
     close: async () => {
       await app.close()
+      await stopSealing()
       // A running import stops between chunks: it resumes from there on the next start.
       await (await jobs.catch(() => undefined))?.stop({ graceful: true, timeout: 10_000, close: false })
       await db.close()

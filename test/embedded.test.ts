@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { getJson, runCli, serve, tempDir } from './helpers.ts'
+import { getJson, runCli, serve, tempDir, userWithToken } from './helpers.ts'
 
 test('a second process on the same data directory exits non-zero naming the first; the first keeps serving', async () => {
   const dir = tempDir()
@@ -28,11 +28,11 @@ test('a second process on the same data directory exits non-zero naming the firs
 
 test('SIGINT checkpoints and closes; written data survives the restart', async () => {
   const dir = tempDir()
-  const env = { COSO_ADMIN_TOKEN: 'admin-token-for-this-test' }
-  const first = await serve(['--data', dir], { env })
+  const { auth } = await userWithToken(['--data', dir], 'province-admin')
+  const first = await serve(['--data', dir])
   const add = await fetch(`${first.url}/api/units/06652/hamlets`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.COSO_ADMIN_TOKEN}` },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ names: ['Tổ 7'] }),
   })
   assert.equal(add.status, 201)

@@ -1,17 +1,17 @@
 // geo through HTTP on both engines: the acceptance points of the foundation issue and more.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { engines, getJson, type Served, serve, type TestDatabase } from './helpers.ts'
-
-const ADMIN = 'test-admin-token-0123456789'
+import { engines, getJson, type Served, serve, type TestDatabase, userWithToken } from './helpers.ts'
 
 for (const engine of await engines()) {
   describe(`geo over HTTP on ${engine.name}`, { skip: engine.skip }, () => {
     let db: TestDatabase
     let server: Served
+    let ADMIN: string
     before(async () => {
       db = await engine.create()
-      server = await serve(db.flags, { env: { COSO_ADMIN_TOKEN: ADMIN } })
+      ADMIN = (await userWithToken(db.flags, 'province-admin')).token
+      server = await serve(db.flags)
     })
     after(async () => {
       assert.equal(await server.stop(), 0)

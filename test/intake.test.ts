@@ -5,11 +5,9 @@ import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { COSO, engines, ROOT, runCli, type Served, serve, type TestDatabase, tempDir } from './helpers.ts'
+import { COSO, engines, ROOT, runCli, type Served, serve, type TestDatabase, tempDir, userWithToken } from './helpers.ts'
 
 const HEADER = 'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,occupation,household_no,relation_to_head'
-const ADMIN = 'intake-test-admin-token'
-const auth = { authorization: `Bearer ${ADMIN}` }
 
 interface Report {
   batch_id: string
@@ -193,9 +191,11 @@ for (const engine of await engines()) {
   describe(`intake over HTTP on ${engine.name}`, { skip: engine.skip }, () => {
     let db: TestDatabase
     let server: Served
+    let auth: { authorization: string }
     before(async () => {
       db = await engine.create()
-      server = await serve(db.flags, { env: { COSO_ADMIN_TOKEN: ADMIN } })
+      auth = (await userWithToken(db.flags, 'province-admin')).auth
+      server = await serve(db.flags)
     })
     after(async () => {
       await server.stop()

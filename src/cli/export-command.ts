@@ -3,11 +3,12 @@
 // only encodes them, and makes every cell a spreadsheet opens inert (formula injection).
 import { once } from 'node:events'
 import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs'
-import { dirname, extname, resolve } from 'node:path'
+import { basename, dirname, extname, resolve } from 'node:path'
 import { PassThrough, type Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import type ExcelJS from 'exceljs'
+import { auditWrite, cliActor } from '../access/service.ts'
 import { exportForms } from '../intake/export.ts'
 import { csvLine, neutraliseFormula } from '../platform/csv.ts'
 import { badInput } from '../platform/errors.ts'
@@ -182,6 +183,7 @@ async function runExport(what: What, flags: ExportFlags): Promise<void> {
   let rows = 0
   try {
     await withDb(flags, async (db) => {
+      await auditWrite(db, cliActor(), 'export', what, { format, file: flags.out ? basename(flags.out) : 'stdout' })
       const stream = partial ? createWriteStream(partial) : process.stdout
       const output = new Output(stream)
       const sink = await sinkFor(format, output, what, flags.bom === true)

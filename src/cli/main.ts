@@ -1,8 +1,11 @@
 // `coso`: results on stdout (--json where a tool reads them), progress and logs on stderr;
 // exit 0 when the command did its job, non-zero with a clear message when it could not.
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { Command, CommanderError, Option } from 'commander'
+import { registerAccessCommands } from '../access/cli.ts'
+import { seedDemoUsers } from '../access/demo.ts'
+import { auditWrite, cliActor } from '../access/service.ts'
 import { startServer } from '../app.ts'
 import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
@@ -41,6 +44,11 @@ async function serve(flags: ServeFlags, demo: boolean) {
   const server = await startServer({ target, port: flags.port, host: flags.host, logger })
   out(`coso ${VERSION} (${server.db.engine}) đang phục vụ / listening on ${server.url}`)
   if (demo) {
+    const users = await seedDemoUsers(server.db)
+    if (users) {
+      out('người dùng mẫu / demo users (mật khẩu chỉ in một lần / passwords are printed once):')
+      for (const u of users) out(`  ${u.username.padEnd(12)} ${u.password}  ${u.role} — ${u.note}`)
+    }
     const dir = target.engine === 'pglite' ? join(target.dataDir, 'uploads') : join(tmpdir(), 'coso-uploads')
     const batch = await seedDemo(server.db, await server.jobs, dir)
     if (batch) {
@@ -94,6 +102,7 @@ jsonFlag(withDbFlags(program.command('backup')))
             '      warning: the backup holds personal data and is NOT encrypted (set COSO_BACKUP_PASSPHRASE to encrypt).\n',
         )
       }
+      await auditWrite(db, cliActor(), 'backup', 'database', { file: basename(flags.out) })
       const summary = await backup(db, flags.out)
       if (flags.json) return printJson(summary)
       const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0)
@@ -109,6 +118,7 @@ jsonFlag(withDbFlags(program.command('restore').argument('<file>', 'backup file'
     const db = await openDatabase(dbTarget(flags), { logger, migrate: false })
     try {
       const summary = await restore(db, file, { force: flags.force })
+      await auditWrite(db, cliActor(), 'restore', 'database', { file: basename(file) })
       await ensureReferenceData(db.kysely)
       if (flags.json) return printJson(summary)
       const rows = Object.values(summary.tables).reduce((a, b) => a + b, 0)
@@ -120,6 +130,7 @@ jsonFlag(withDbFlags(program.command('restore').argument('<file>', 'backup file'
 
 registerGeoCommands(program)
 registerIntakeCommands(program)
+registerAccessCommands(program)
 registerExportCommand(program)
 
 try {

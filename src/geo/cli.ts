@@ -1,6 +1,8 @@
 // `coso units …` and `coso hamlets …`.
+
 import { readFileSync } from 'node:fs'
 import { type Command, Option } from 'commander'
+import { auditWrite, cliActor } from '../access/service.ts'
 import { type DbFlags, jsonFlag, out, printJson, printTable, whenFlags, withDb, withDbFlags } from '../cli/common.ts'
 import { parseCsv } from '../platform/csv.ts'
 import type { Era } from './eras.ts'
@@ -59,6 +61,7 @@ export function registerGeoCommands(program: Command) {
     .action((code: string, successor: string, flags: WhenFlags & { portion: 'whole' | 'part' }) =>
       withDb(flags, async (db) => {
         const items = await geo.setSuccessor(db.kysely, code, successor, flags.portion, flags)
+        await auditWrite(db, cliActor(), 'unit.successor', `unit:${code}`, { code: successor, portion: flags.portion })
         flags.json ? printJson(items) : printTable(items as never, ['code', 'name', 'portion', 'era'])
       }),
     )
@@ -110,6 +113,7 @@ export function registerGeoCommands(program: Command) {
       const rows = parseCsv(readFileSync(file, 'utf8'), file)
       return withDb(flags, async (db) => {
         const report = await geo.importHamlets(db.kysely, rows, flags)
+        await auditWrite(db, cliActor(), 'unit.hamlets', 'hamlets', { rows: rows.length })
         if (flags.json) return printJson(report)
         out(`thêm / added: ${report.added}; đã có / existing: ${report.existing}; bị từ chối / rejected: ${report.rejected.length}`)
         for (const r of report.rejected) process.stderr.write(`${file}:${r.row}: ${r.field}: ${r.message.vi} / ${r.message.en}\n`)

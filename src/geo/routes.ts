@@ -1,8 +1,9 @@
 // geo's HTTP routes. Reference units are public; writes are for administrators.
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { auditWrite } from '../access/service.ts'
 import { parseCsv } from '../platform/csv.ts'
-import { adminOnly, ErrorBody, type RouteModule } from '../platform/http.ts'
+import { ErrorBody, type RouteModule } from '../platform/http.ts'
 import * as s from './schema.ts'
 import * as geo from './service.ts'
 
@@ -15,6 +16,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.get(
     '/api/units',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'List or search units / Danh sách đơn vị hành chính',
@@ -32,6 +34,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.get(
     '/api/units/:code',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'A unit by code and date / Đơn vị theo mã và ngày',
@@ -47,6 +50,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.get(
     '/api/units/:code/history',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Every period a code was used in / Lịch sử một mã đơn vị',
@@ -60,6 +64,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.get(
     '/api/units/:code/successors',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Units in force today that an old unit became / Đơn vị kế tiếp',
@@ -75,7 +80,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.put(
     '/api/units/:code/successors',
     {
-      onRequest: adminOnly,
+      config: { access: 'units.write' },
       schema: {
         tags,
         summary: 'Set the successor the law did not name (admin) / Đặt đơn vị kế tiếp',
@@ -85,12 +90,17 @@ export const geoRoutes: RouteModule = (app, { db }) => {
         response: { 200: z.array(s.Successor), ...errors, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody },
       },
     },
-    async (request) => geo.setSuccessor(k, request.params.code, request.body.code, request.body.portion, request.query),
+    async (request) => {
+      const result = await geo.setSuccessor(k, request.params.code, request.body.code, request.body.portion, request.query)
+      await auditWrite(db, request.actor, 'unit.successor', `unit:${request.params.code}`, request.body)
+      return result
+    },
   )
 
   app.get(
     '/api/addresses/resolve',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Free-text address to units / Nhận dạng địa chỉ',
@@ -105,6 +115,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.get(
     '/api/units/:code/hamlets',
     {
+      config: { access: 'public' },
       schema: {
         tags,
         summary: 'Hamlets of a commune / Thôn, tổ của xã',
@@ -119,7 +130,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
   app.post(
     '/api/units/:code/hamlets',
     {
-      onRequest: adminOnly,
+      config: { access: 'units.write' },
       schema: {
         tags,
         summary: 'Add hamlets to a commune (admin) / Thêm thôn, tổ',
@@ -137,6 +148,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
         names.map((name) => ({ name, kind })),
         request.query,
       )
+      await auditWrite(db, request.actor, 'unit.hamlets', `unit:${request.params.code}`, { names: names.length })
       return reply.code(201).send(result)
     },
   )
@@ -147,7 +159,7 @@ export const geoRoutes: RouteModule = (app, { db }) => {
     scope.post(
       '/api/hamlets/import',
       {
-        onRequest: adminOnly,
+        config: { access: 'units.write' },
         schema: {
           tags,
           summary: 'Import hamlets from CSV (admin) / Nhập danh sách thôn, tổ',

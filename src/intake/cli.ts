@@ -3,6 +3,7 @@ import { createWriteStream, existsSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { type Command, InvalidArgumentError, Option } from 'commander'
+import { audited, auditWrite, cliActor } from '../access/service.ts'
 import { type DbFlags, jsonFlag, out, printJson, withDb, withDbFlags } from '../cli/common.ts'
 import { progressReporter } from '../cli/progress.ts'
 import { csvLine } from '../platform/csv.ts'
@@ -36,7 +37,9 @@ type ImportFlags = DbFlags & { encoding?: Encoding; corrections?: string }
 async function importFile(file: string, flags: ImportFlags): Promise<void> {
   if (!existsSync(file)) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT', path: file })
   await withDb(flags, async (db, logger) => {
-    const batch = await prepareBatch(db, file, { encoding: flags.encoding })
+    const actor = cliActor()
+    const batch = await prepareBatch(db, file, { encoding: flags.encoding, createdBy: actor.name })
+    await auditWrite(db, actor, 'import', `batch:${batch.id}`, { file: basename(file), resumed_after: batch.rows_done })
     if (batch.rows_done > 0)
       process.stderr.write(
         `coso: tiếp tục lô ${batch.id} từ dòng ${batch.rows_done + 1} / resuming batch ${batch.id} after row ${batch.rows_done}\n`,
@@ -103,7 +106,9 @@ export function registerIntakeCommands(program: Command) {
     .argument('<batch>', 'batch id')
     .action((batch: string, flags: DbFlags) =>
       withDb(flags, async (db) => {
-        const result = await undoBatch(db, batch)
+        const result = await audited(db, cliActor(), 'import.undo', async (client) => ({ result: await undoBatch(client, batch, null) }), {
+          target: `batch:${batch}`,
+        })
         if (flags.json) return printJson(result)
         out(`đã huỷ lô / withdrew batch ${batch}: ${result.forms} phiếu / forms, ${result.persons} người / persons`)
       }),
@@ -115,6 +120,7 @@ export function registerIntakeCommands(program: Command) {
     .requiredOption('--out <file>', '.csv or .xlsx')
     .action((batch: string, flags: DbFlags & { out: string }) =>
       withDb(flags, async (db) => {
+        await auditWrite(db, cliActor(), 'import.corrections', `batch:${batch}`, { file: basename(flags.out) })
         const n = await writeCorrections(db, batch, flags.out)
         if (flags.json) return printJson({ file: flags.out, forms: n })
         out(`${flags.out}: ${n} phiếu / forms`)

@@ -17,7 +17,7 @@ export const DEMO_PERSONS = 20_000
 
 /** Queues the demo import when the register has never received anything; returns its batch id. */
 export async function seedDemo(db: Db, jobs: Jobs, dir: string): Promise<string | undefined> {
-  if ((await q.batches(db.pool, provinceCode(), 1)).length > 0) return undefined
+  if ((await q.batches(db.pool, provinceCode(), 1, undefined, null)).length > 0) return undefined
   const { rows } = await db.pool.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM form) AS any')
   if (rows[0]?.any) return undefined
   mkdirSync(dir, { recursive: true, mode: 0o700 })

@@ -102,11 +102,18 @@ export interface RunOptions {
   reference?: Reference | undefined
 }
 
-/** The pure half of a row's import: checked, hashed, identified. */
-export function prepareRow(row: SourceRow, ref: Reference): Pending {
+/**
+ * The pure half of a row's import: checked, hashed, identified. With a scope (the units of the
+ * user who sent it, as `code:era`), a form collected elsewhere is held for correction.
+ */
+export function prepareRow(row: SourceRow, ref: Reference, scope: string[] | null = null): Pending {
   const checked = checkForm(row.form, ref, row.problems)
   const unit = checked.form.collecting_unit.trim()
   const no = checked.form.form_no.trim()
+  if (scope && checked.era !== null && !scope.includes(`${unit}:${checked.era}`)) {
+    checked.findings.push(finding('unit-out-of-scope', 'collecting_unit', { value: unit }))
+    checked.hasError = true
+  }
   return { row, checked, hash: contentHash(checked.form), identity: no && checked.era !== null ? identityKey(unit, checked.era, no) : null }
 }
 
@@ -114,10 +121,10 @@ export function prepareRow(row: SourceRow, ref: Reference): Pending {
  * Checks a chunk's rows a slice at a time, letting other work (the previous chunk's writes)
  * go on in between: on a server the database then works while we check.
  */
-export async function prepareRows(rows: SourceRow[], ref: Reference): Promise<Pending[]> {
+export async function prepareRows(rows: SourceRow[], ref: Reference, scope: string[] | null): Promise<Pending[]> {
   const out: Pending[] = []
   for (let i = 0; i < rows.length; i++) {
-    out.push(prepareRow(rows[i] as SourceRow, ref))
+    out.push(prepareRow(rows[i] as SourceRow, ref, scope))
     if (i % 250 === 249) await new Promise<void>((r) => setImmediate(r))
   }
   return out
@@ -371,6 +378,9 @@ export interface StartOptions {
   source?: string | undefined
   /** The file is an upload coso keeps until it is imported (then removes). */
   upload?: boolean | undefined
+  /** Who starts the import (a username, or cli:<user>) and the units they may write to (null: all). */
+  createdBy?: string | undefined
+  scope?: string[] | null | undefined
 }
 
 /** Opens the file (its header is checked now) and finds the batch to resume, or makes one. */
@@ -389,6 +399,8 @@ export async function prepareBatch(db: Db, path: string, options: StartOptions =
     format: source.format,
     encoding: source.encoding,
     uploadPath: options.upload ? path : null,
+    createdBy: options.createdBy ?? null,
+    scope: options.scope ?? null,
   })
 }
 
@@ -403,6 +415,7 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
   await q.setBatchStatus(db.pool, province, batchId, 'running', { encoding: source.encoding })
   const ref = options.reference ?? (await loadReference(db.kysely))
   const skip = batch.rows_done
+  const scope = batch.scope
   const counts = { ...zeroCounts(), ...batch.outcomes } as Counts
   let seen = 0
   let chunk: SourceRow[] = []
@@ -424,7 +437,7 @@ export async function runBatch(db: Db, batchId: string, path: string, options: S
     const rows = chunk
     chunk = []
     const bytes = source.bytesRead()
-    const pending = await prepareRows(rows, ref)
+    const pending = await prepareRows(rows, ref, scope)
     await writing
     writing = write(pending, bytes)
     writing.catch(() => {}) // awaited below; this only keeps it from being "unhandled" meanwhile

@@ -1,7 +1,7 @@
 // All of intake's SQL: import batches, forms and their findings.
 import type pg from 'pg'
 import { type CopyValue, copyInto } from '../platform/copy.ts'
-import type { Db } from '../platform/db.ts'
+import type { Db, Queryable } from '../platform/db.ts'
 
 export type Outcome = 'accepted' | 'accepted_with_warnings' | 'needs_correction' | 'duplicate' | 'conflict'
 export const OUTCOMES: Outcome[] = ['accepted', 'accepted_with_warnings', 'needs_correction', 'duplicate', 'conflict']
@@ -25,10 +25,13 @@ export interface BatchRow {
   created_at: string
   started_at: string | null
   finished_at: string | null
+  created_by: string | null
+  /** The starter's units as `code:era`; null: the whole province. */
+  scope: string[] | null
 }
 
 const BATCH_COLUMNS = `province_code, id, source, file_sha256, file_size::float8 AS file_size, format, encoding, upload_path, status, rows_done,
-  bytes_done::float8 AS bytes_done, outcomes, rules, error, created_at, started_at, finished_at`
+  bytes_done::float8 AS bytes_done, outcomes, rules, error, created_at, started_at, finished_at, created_by, scope`
 
 export async function insertBatch(
   db: pg.Pool | pg.PoolClient,
@@ -41,12 +44,14 @@ export async function insertBatch(
     format: string
     encoding: string | null
     uploadPath: string | null
+    createdBy: string | null
+    scope: string[] | null
   },
 ): Promise<BatchRow> {
   const { rows } = await db.query<BatchRow>(
-    `INSERT INTO import_batch (province_code, id, source, file_sha256, file_size, format, encoding, upload_path, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued') RETURNING ${BATCH_COLUMNS}`,
-    [b.province, b.id, b.source, b.sha256, b.size, b.format, b.encoding, b.uploadPath],
+    `INSERT INTO import_batch (province_code, id, source, file_sha256, file_size, format, encoding, upload_path, status, created_by, scope)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $10) RETURNING ${BATCH_COLUMNS}`,
+    [b.province, b.id, b.source, b.sha256, b.size, b.format, b.encoding, b.uploadPath, b.createdBy, b.scope],
   )
   return rows[0] as BatchRow
 }
@@ -83,10 +88,18 @@ export async function batch(db: pg.Pool | pg.PoolClient, province: string, id: s
   return rows[0]
 }
 
-export async function batches(db: pg.Pool, province: string, limit: number, before?: string): Promise<BatchRow[]> {
+/** Batches newest first; only those `createdBy` started when given. */
+export async function batches(
+  db: Queryable,
+  province: string,
+  limit: number,
+  before: string | undefined,
+  createdBy: string | null,
+): Promise<BatchRow[]> {
   const { rows } = await db.query<BatchRow>(
-    `SELECT ${BATCH_COLUMNS} FROM import_batch WHERE province_code = $1 AND ($2::uuid IS NULL OR id < $2::uuid) ORDER BY id DESC LIMIT $3`,
-    [province, before ?? null, limit],
+    `SELECT ${BATCH_COLUMNS} FROM import_batch WHERE province_code = $1 AND ($2::uuid IS NULL OR id < $2::uuid)
+        AND ($4::text IS NULL OR created_by = $4) ORDER BY id DESC LIMIT $3`,
+    [province, before ?? null, limit, createdBy],
   )
   return rows
 }
@@ -219,8 +232,12 @@ const FORM_SELECT = `f.id, f.batch_id, f.row_no, f.collecting_unit, f.era, f.for
   f.received_at, COALESCE((SELECT json_agg(json_build_object('rule', x.rule, 'severity', x.severity, 'field', x.field, 'details', x.details) ORDER BY x.seq)
     FROM form_finding x WHERE x.province_code = f.province_code AND x.form_id = f.id), '[]') AS findings`
 
-export async function form(db: pg.Pool, province: string, id: string): Promise<StoredForm | undefined> {
-  const { rows } = await db.query<StoredForm>(`SELECT ${FORM_SELECT} FROM form f WHERE f.province_code = $1 AND f.id = $2`, [province, id])
+export async function form(db: Queryable, province: string, id: string, scope: string[] | null): Promise<StoredForm | undefined> {
+  const { rows } = await db.query<StoredForm>(
+    `SELECT ${FORM_SELECT} FROM form f WHERE f.province_code = $1 AND f.id = $2
+        AND ($3::text[] IS NULL OR (f.collecting_unit || ':' || f.era) = ANY($3::text[]))`,
+    [province, id, scope],
+  )
   return rows[0]
 }
 
@@ -231,18 +248,29 @@ export interface FormFilter {
   person?: string | undefined
   after?: string | undefined
   limit: number
+  /** The caller's units as `code:era`; null: the whole province. */
+  scope: string[] | null
 }
 
 /** Forms in id order (UUIDv7: the order they were received), keyset-paginated. */
-export async function forms(db: pg.Pool | pg.PoolClient, province: string, filter: FormFilter): Promise<StoredForm[]> {
+export async function forms(db: Queryable, province: string, filter: FormFilter): Promise<StoredForm[]> {
   const { rows } = await db.query<StoredForm>(
     `SELECT ${FORM_SELECT} FROM form f
       WHERE f.province_code = $1
         AND ($2::uuid IS NULL OR f.batch_id = $2) AND ($3::text IS NULL OR f.state = $3)
         AND ($4::text IS NULL OR f.collecting_unit = $4) AND ($5::uuid IS NULL OR f.person_id = $5)
-        AND ($6::uuid IS NULL OR f.id > $6)
+        AND ($6::uuid IS NULL OR f.id > $6) AND ($8::text[] IS NULL OR (f.collecting_unit || ':' || f.era) = ANY($8::text[]))
       ORDER BY f.id LIMIT $7`,
-    [province, filter.batch ?? null, filter.state ?? null, filter.unit ?? null, filter.person ?? null, filter.after ?? null, filter.limit],
+    [
+      province,
+      filter.batch ?? null,
+      filter.state ?? null,
+      filter.unit ?? null,
+      filter.person ?? null,
+      filter.after ?? null,
+      filter.limit,
+      filter.scope,
+    ],
   )
   return rows
 }

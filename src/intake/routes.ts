@@ -1,15 +1,20 @@
 // intake's HTTP routes: single forms, file uploads run as jobs, their progress, reports and
-// correction files. Personal data: until the access module lands, the administrator token.
+// correction files. Forms are scoped to the caller's units by their collecting unit; a user of
+// commune units sees the imports they started; reads and writes are audited.
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import multipart from '@fastify/multipart'
+import type { FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { scopeOf, seesSensitive } from '../access/guard.ts'
+import { maskSensitive } from '../access/roles.ts'
+import { audited, auditWrite } from '../access/service.ts'
 import { provinceCode } from '../platform/config.ts'
 import { AppError, notFound } from '../platform/errors.ts'
-import { adminOnly, ErrorBody, type RouteModule } from '../platform/http.ts'
+import { ErrorBody, type RouteModule } from '../platform/http.ts'
 import { uuidv7 } from '../platform/ids.ts'
 import { writeCorrections } from './corrections.ts'
 import { DC01_COLUMNS } from './dc01.ts'
@@ -90,9 +95,12 @@ function presentBatch(b: q.BatchRow) {
   }
 }
 
-function presentForm(f: q.StoredForm) {
-  return { ...f, findings: intake.presentFindings(f.findings) }
+function presentForm(f: q.StoredForm, sensitive: boolean) {
+  return { ...f, raw: sensitive ? f.raw : maskSensitive(f.raw), findings: intake.presentFindings(f.findings) }
 }
+
+/** A user of commune units sees the batches they started; province roles see all. */
+const startedBy = (request: FastifyRequest) => (request.actor?.scope ? request.actor.name : null)
 
 /** Where uploads wait for their job: beside an embedded database, else COSO_UPLOAD_DIR. */
 function uploadDir(dataDir: string | undefined): string {
@@ -105,7 +113,7 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
   app.post(
     '/api/forms',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.write' },
       schema: {
         tags,
         summary: 'Submit one form / Nộp một phiếu DC01',
@@ -122,13 +130,19 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
         },
       },
     },
-    async (request) => intake.submitForm(db, request.body as Record<string, string>),
+    async (request) => {
+      const pending = await intake.prepareForm(db, request.body as Record<string, string>, scopeOf(request))
+      return audited(db, request.actor, 'form.submit', async (client) => {
+        const result = await intake.submitForm(db, client, pending)
+        return { result, target: result.form_id ? `form:${result.form_id}` : null, details: { outcome: result.outcome } }
+      })
+    },
   )
 
   app.get(
     '/api/forms',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.read' },
       schema: {
         tags,
         summary: 'Forms with their findings / Danh sách phiếu',
@@ -149,16 +163,24 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
     },
     async (request) => {
       const { limit, ...filter } = request.query
-      const rows = await q.forms(db.pool, provinceCode(), { ...filter, limit: limit + 1 })
-      const items = rows.slice(0, limit).map(presentForm)
-      return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null }
+      return audited(
+        db,
+        request.actor,
+        'form.search',
+        async (client) => {
+          const rows = await q.forms(client, provinceCode(), { ...filter, limit: limit + 1, scope: scopeOf(request) })
+          const items = rows.slice(0, limit).map((f) => presentForm(f, seesSensitive(request)))
+          return { result: { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null } }
+        },
+        { details: { query: request.query } },
+      )
     },
   )
 
   app.get(
     '/api/forms/:id',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.read' },
       schema: {
         tags,
         summary: 'One form / Một phiếu',
@@ -167,16 +189,24 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
       },
     },
     async (request) => {
-      const form = await q.form(db.pool, provinceCode(), request.params.id)
-      if (!form) throw notFound({ vi: 'phiếu này', en: 'Form' })
-      return presentForm(form)
+      return audited(
+        db,
+        request.actor,
+        'form.read',
+        async (client) => {
+          const form = await q.form(client, provinceCode(), request.params.id, scopeOf(request))
+          if (!form) throw notFound({ vi: 'phiếu này', en: 'Form' })
+          return { result: presentForm(form, seesSensitive(request)), person_id: form.person_id }
+        },
+        { target: `form:${request.params.id}` },
+      )
     },
   )
 
   app.get(
     '/api/completeness',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.read' },
       schema: {
         tags,
         summary: 'Completeness per commune / Mức đủ theo xã',
@@ -188,13 +218,17 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
         },
       },
     },
-    async () => ({ items: await q.completenessByUnit(db.pool, provinceCode()) }),
+    async (request) => {
+      const scope = scopeOf(request)
+      const items = await q.completenessByUnit(db.pool, provinceCode())
+      return { items: scope ? items.filter((u) => scope.includes(`${u.unit}:${u.era}`)) : items }
+    },
   )
 
   app.get(
     '/api/imports',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.read' },
       schema: {
         tags,
         summary: 'Import batches, newest first / Các lô nhập',
@@ -203,7 +237,7 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
       },
     },
     async (request) => {
-      const rows = await q.batches(db.pool, provinceCode(), request.query.limit + 1, request.query.before)
+      const rows = await q.batches(db.pool, provinceCode(), request.query.limit + 1, request.query.before, startedBy(request))
       const items = rows.slice(0, request.query.limit).map(presentBatch)
       return { items, next: rows.length > request.query.limit ? (items[items.length - 1]?.id ?? null) : null }
     },
@@ -212,7 +246,7 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
   app.get(
     '/api/imports/:id',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.read' },
       schema: {
         tags,
         summary: 'An import: progress and report / Tiến độ và báo cáo',
@@ -220,13 +254,13 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
         response: { 200: Batch, ...errors },
       },
     },
-    async (request) => presentBatch(await intake.getBatch(db, request.params.id)),
+    async (request) => presentBatch(await intake.getBatch(db, request.params.id, startedBy(request))),
   )
 
   app.delete(
     '/api/imports/:id',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.write' },
       schema: {
         tags,
         summary: 'Withdraw a batch / Huỷ một lô nhập',
@@ -235,13 +269,20 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
         response: { 200: z.object({ forms: z.number(), persons: z.number() }), ...errors },
       },
     },
-    async (request) => intake.undoBatch(db, request.params.id),
+    async (request) =>
+      audited(
+        db,
+        request.actor,
+        'import.undo',
+        async (client) => ({ result: await intake.undoBatch(client, request.params.id, startedBy(request)) }),
+        { target: `batch:${request.params.id}` },
+      ),
   )
 
   app.get(
     '/api/imports/:id/corrections',
     {
-      onRequest: adminOnly,
+      config: { access: 'forms.read' },
       schema: {
         tags,
         summary: 'Correction file of a batch / Tệp sửa lỗi',
@@ -251,7 +292,8 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
       },
     },
     async (request, reply) => {
-      const batch = await intake.getBatch(db, request.params.id)
+      const batch = await intake.getBatch(db, request.params.id, startedBy(request))
+      await auditWrite(db, request.actor, 'import.corrections', `batch:${batch.id}`, { format: request.query.format })
       const dir = uploadDir(db.target.engine === 'pglite' ? db.target.dataDir : undefined)
       const path = join(dir, `corrections-${uuidv7()}.${request.query.format}`)
       await writeCorrections(db, batch.id, path)
@@ -274,7 +316,7 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
     scope.post(
       '/api/imports',
       {
-        onRequest: adminOnly,
+        config: { access: 'forms.write' },
         schema: {
           tags,
           summary: 'Upload a DC01 file to import / Tải lên tệp DC01',
@@ -304,13 +346,20 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
         }
         let batch: q.BatchRow
         try {
-          batch = await prepareBatch(db, path, { encoding, source: part.filename, upload: true })
+          batch = await prepareBatch(db, path, {
+            encoding,
+            source: part.filename,
+            upload: true,
+            createdBy: request.actor?.name,
+            scope: scopeOf(request),
+          })
         } catch (error) {
           rmSync(path, { force: true })
           throw error
         }
         const job: ImportJob = { batch_id: batch.id, path, encoding }
         await (await jobs).send(IMPORT_QUEUE, job)
+        await auditWrite(db, request.actor, 'import.upload', `batch:${batch.id}`, { file: part.filename })
         return reply.code(202).send(presentBatch(batch))
       },
     )

@@ -36,6 +36,13 @@ export const RULES = {
       en: `Collecting unit "${v(d, 'value')}" is no commune code in any era.`,
     }),
   },
+  'unit-out-of-scope': {
+    severity: 'error',
+    message: (d) => ({
+      vi: `Đơn vị thu thập "${v(d, 'value')}" nằm ngoài các đơn vị của người gửi: không ghi vào sổ của đơn vị khác.`,
+      en: `Collecting unit "${v(d, 'value')}" is outside the sender's units: it is not written into another unit's register.`,
+    }),
+  },
   'name-missing': { severity: 'error', message: () => ({ vi: 'Thiếu họ và tên.', en: 'The full name is missing.' }) },
   'birth-date-missing': { severity: 'error', message: () => ({ vi: 'Thiếu ngày sinh.', en: 'The birth date is missing.' }) },
   'birth-date-unreadable': {

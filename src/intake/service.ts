@@ -1,26 +1,29 @@
 // intake's functions for the routes, the CLI and other modules.
+import type pg from 'pg'
 import { provinceCode } from '../platform/config.ts'
-import { type Db, inTransaction } from '../platform/db.ts'
+import type { Db } from '../platform/db.ts'
 import { AppError, notFound } from '../platform/errors.ts'
 import * as register from '../register/service.ts'
 import { type Dc01Form, emptyForm } from './dc01.ts'
-import { importChunk, prepareRow } from './import.ts'
+import { importChunk, type Pending, prepareRow } from './import.ts'
 import * as q from './queries.ts'
 import { loadReference } from './reference.ts'
 import { findingMessage, type RuleCode } from './rules.ts'
 
 const batchNotFound = (id: string) => notFound({ vi: `lô nhập ${id}`, en: `Import batch ${id}` }, { batch: id })
 
-export async function getBatch(db: Db, id: string): Promise<q.BatchRow> {
+/** A batch; a user of commune units (`startedBy` given) sees only the batches they started. */
+export async function getBatch(db: Db, id: string, startedBy: string | null = null): Promise<q.BatchRow> {
   const batch = /^[0-9a-f-]{36}$/i.test(id) ? await q.batch(db.pool, provinceCode(), id) : undefined
-  if (!batch) throw batchNotFound(id)
+  if (!batch || (startedBy !== null && batch.created_by !== startedBy)) throw batchNotFound(id)
   return batch
 }
 
 /** Withdraws a batch as a whole, while none of its persons was edited or used since. */
-export async function undoBatch(db: Db, id: string): Promise<{ forms: number; persons: number }> {
+export async function undoBatch(client: pg.PoolClient, id: string, startedBy: string | null): Promise<{ forms: number; persons: number }> {
   const province = provinceCode()
-  const batch = await getBatch(db, id)
+  const batch = /^[0-9a-f-]{36}$/i.test(id) ? await q.batch(client, province, id) : undefined
+  if (!batch || (startedBy !== null && batch.created_by !== startedBy)) throw batchNotFound(id)
   if (batch.status === 'withdrawn') {
     throw new AppError('BATCH_WITHDRAWN', { vi: `Lô ${id} đã được huỷ trước đó.`, en: `Batch ${id} was already withdrawn.` }, 409)
   }
@@ -31,24 +34,22 @@ export async function undoBatch(db: Db, id: string): Promise<{ forms: number; pe
       409,
     )
   }
-  return inTransaction(db, async (client) => {
-    await q.lockProvince(client, province)
-    const use = await register.batchInUse(client, province, id)
-    if (use.edited > 0 || use.used > 0) {
-      throw new AppError(
-        'BATCH_IN_USE',
-        {
-          vi: `Không huỷ được lô ${id}: ${use.edited} người đã được sửa và ${use.used} phiếu khác đã gắn vào người của lô này.`,
-          en: `Batch ${id} cannot be withdrawn: ${use.edited} of its persons were edited and ${use.used} other forms refer to them.`,
-        },
-        409,
-        use,
-      )
-    }
-    const persons = await register.withdrawBatch(client, province, id)
-    const forms = await q.withdrawForms(client, province, id)
-    return { forms, persons }
-  })
+  await q.lockProvince(client, province)
+  const use = await register.batchInUse(client, province, id)
+  if (use.edited > 0 || use.used > 0) {
+    throw new AppError(
+      'BATCH_IN_USE',
+      {
+        vi: `Không huỷ được lô ${id}: ${use.edited} người đã được sửa và ${use.used} phiếu khác đã gắn vào người của lô này.`,
+        en: `Batch ${id} cannot be withdrawn: ${use.edited} of its persons were edited and ${use.used} other forms refer to them.`,
+      },
+      409,
+      use,
+    )
+  }
+  const persons = await register.withdrawBatch(client, province, id)
+  const forms = await q.withdrawForms(client, province, id)
+  return { forms, persons }
 }
 
 export interface PresentedFinding {
@@ -69,8 +70,8 @@ export function presentFindings(
   }))
 }
 
-/** One form typed into the API: the same checks and decisions as a file's rows. */
-export async function submitForm(db: Db, input: Partial<Record<string, string>>) {
+/** One form typed into the API, checked (outside any transaction: the checks read reference data). */
+export async function prepareForm(db: Db, input: Partial<Record<string, string>>, scope: string[] | null): Promise<Pending> {
   const form: Dc01Form = emptyForm()
   const known = form as unknown as Record<string, string>
   for (const [key, value] of Object.entries(input)) {
@@ -81,8 +82,15 @@ export async function submitForm(db: Db, input: Partial<Record<string, string>>)
       form.extra[key] = value
     }
   }
-  const ref = await loadReference(db.kysely)
-  const { results } = await inTransaction(db, (client) => importChunk(db, client, null, [prepareRow({ row: 1, form, problems: [] }, ref)]))
+  return prepareRow({ row: 1, form, problems: [] }, await loadReference(db.kysely), scope)
+}
+
+/**
+ * Decides and writes a prepared form: the same decisions as a file's rows, in the caller's
+ * transaction (which also holds its audit entry).
+ */
+export async function submitForm(db: Db, client: pg.PoolClient, pending: Pending) {
+  const { results } = await importChunk(db, client, null, [pending])
   const r = results[0] as (typeof results)[number]
   return { outcome: r.outcome, form_id: r.form_id, findings: presentFindings(r.findings) }
 }

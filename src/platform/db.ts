@@ -195,6 +195,9 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 }
 
 /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+/** What a query needs: the pool, or a client inside a transaction. */
+export type Queryable = Pick<pg.Pool, 'query'>
+
 export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await db.pool.connect()
   try {

@@ -1,6 +1,6 @@
 // The HTTP app: Fastify with Zod schemas, OpenAPI, one error shape, request ids, and logs
 // that never carry personal data. Modules add their routes through `RouteModule`s.
-import { randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
@@ -45,6 +45,13 @@ export const ErrorBody = z
   })
   .meta({ id: 'Error' })
 
+/** COSO_TRUST_PROXY: unset (trust no proxy), `true`, a number of hops, or addresses/CIDRs. */
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (!value) return false
+  if (value === 'true') return true
+  return /^\d+$/.test(value) ? Number(value) : value
+}
+
 export async function createHttpApp(ctx: AppContext, modules: RouteModule[]): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.logger,
@@ -53,12 +60,20 @@ export async function createHttpApp(ctx: AppContext, modules: RouteModule[]): Pr
     requestIdHeader: 'x-request-id',
     bodyLimit: 10 * 1024 * 1024,
     return503OnClosing: true,
+    // Each member of the union is a value Fastify takes; its overloads do not take the union.
+    trustProxy: trustProxy(process.env.COSO_TRUST_PROXY) as boolean,
   }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id)
+    // Names and addresses are typed by people: a stored "<script>" must never reach a page as
+    // markup, even through a client that inserts JSON into HTML. JSON stays equivalent.
+    if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('application/json')) {
+      return payload.replace(/[<>&]/g, (c) => (c === '<' ? '\\u003c' : c === '>' ? '\\u003e' : '\\u0026'))
+    }
+    return payload
   })
   // By route pattern only: URLs and query strings can hold names and ID numbers.
   app.addHook('onResponse', async (request, reply) => {
@@ -71,6 +86,19 @@ export async function createHttpApp(ctx: AppContext, modules: RouteModule[]): Pr
       },
       'request',
     )
+  })
+  // PostgreSQL text cannot hold U+0000: refuse it up front rather than fail at the database.
+  app.addHook('preValidation', async (request) => {
+    if (
+      request.url.includes('%00') ||
+      (request.body && typeof request.body === 'object' && JSON.stringify(request.body).includes('\\u0000'))
+    ) {
+      throw new AppError(
+        'BAD_INPUT',
+        { vi: 'Dữ liệu chứa ký tự rỗng (U+0000).', en: 'The request contains a null character (U+0000).' },
+        400,
+      )
+    }
   })
   app.setErrorHandler((error, request, reply) => sendError(error as FastifyError, request, reply))
   app.setNotFoundHandler((request, reply) =>
@@ -99,11 +127,13 @@ export async function createHttpApp(ctx: AppContext, modules: RouteModule[]): Pr
     transform: jsonSchemaTransform,
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true })
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  for (const register of modules) await register(app, ctx)
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger())
 
   app.get(
     '/api/health',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['platform'],
         summary: 'Liveness and version / Tình trạng hệ thống',
@@ -125,13 +155,14 @@ export async function createHttpApp(ctx: AppContext, modules: RouteModule[]): Pr
     }),
   )
 
-  for (const register of modules) await register(app, ctx)
   return app
 }
 
 function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const request_id = request.id
   if (error instanceof AppError) {
+    const retry = (error.details as { retry_after?: number } | undefined)?.retry_after
+    if (retry) reply.header('retry-after', String(retry))
     if (error.status >= 500) request.log.error({ code: error.code, err: error.message }, 'request failed')
     return reply.code(error.status).send({ code: error.code, message: error.text, details: error.details, request_id })
   }
@@ -166,28 +197,4 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
     message: { vi: 'Lỗi hệ thống. Hãy báo quản trị viên kèm mã yêu cầu.', en: 'Internal error. Report it with the request id.' },
     request_id,
   })
-}
-
-/**
- * Until the access module lands, writes are for an administrator holding COSO_ADMIN_TOKEN;
- * without one configured they are disabled rather than open.
- */
-export async function adminOnly(request: FastifyRequest) {
-  const expected = process.env.COSO_ADMIN_TOKEN
-  if (!expected) {
-    throw new AppError(
-      'WRITES_DISABLED',
-      {
-        vi: 'Chức năng ghi chưa bật: đặt biến môi trường COSO_ADMIN_TOKEN cho máy chủ.',
-        en: 'Writes are disabled: set COSO_ADMIN_TOKEN in the server environment.',
-      },
-      403,
-    )
-  }
-  const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? ''
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
-    throw new AppError('UNAUTHORIZED', { vi: 'Cần mã quản trị hợp lệ.', en: 'A valid admin token is required.' }, 401)
-  }
 }

@@ -1,7 +1,7 @@
 // All of register's SQL: lookups the importer needs in bulk, COPY writes, and reads.
 import type pg from 'pg'
 import { type CopyValue, copyInto } from '../platform/copy.ts'
-import type { Db } from '../platform/db.ts'
+import type { Db, Queryable } from '../platform/db.ts'
 
 export interface Holder {
   national_id: string
@@ -13,7 +13,7 @@ export interface Holder {
   birth_day: number | null
 }
 
-export async function holders(client: pg.PoolClient, ids: string[]): Promise<Holder[]> {
+export async function holders(client: Queryable, ids: string[]): Promise<Holder[]> {
   if (ids.length === 0) return []
   const { rows } = await client.query<Holder>(
     `SELECT i.national_id, p.id AS person_id, p.name_fold, p.sex, p.birth_year, p.birth_month, p.birth_day
@@ -181,14 +181,20 @@ export interface PersonQuery {
   personalId?: string | undefined
   phone?: string | undefined
   after?: { name: string; id: string } | undefined
+  /** The caller's units as `code:era`; null: the whole province. */
+  scope: string[] | null
   limit: number
 }
+
+/** A person is in a scope when one of their residences lies in one of its unit-periods. */
+const personInScope = (param: string) =>
+  `EXISTS (SELECT 1 FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id AND (r.unit_code || ':' || r.era) = ANY(${param}::text[]))`
 
 /**
  * Ordered by folded name then id. A folded name starts with the family name, so (family, name)
  * is the same order, and the given-name index serves it.
  */
-export async function searchPersons(db: pg.Pool, query: PersonQuery): Promise<PersonSummary[]> {
+export async function searchPersons(db: Queryable, query: PersonQuery): Promise<PersonSummary[]> {
   const where = ['p.province_code = $1']
   const values: unknown[] = [query.province]
   const param = (v: unknown) => {
@@ -210,6 +216,7 @@ export async function searchPersons(db: pg.Pool, query: PersonQuery): Promise<Pe
       `(p.unit_code, p.unit_era) IN (SELECT * FROM unnest(${param(query.units.map((u) => u.code))}::text[], ${param(query.units.map((u) => u.era))}::smallint[]))`,
     )
   }
+  if (query.scope) where.push(personInScope(param(query.scope)))
   if (query.after) where.push(`(p.name_fold, p.id) > (${param(query.after.name)}::text COLLATE "C", ${param(query.after.id)}::uuid)`)
   const { rows } = await db.query<PersonSummary>(
     `SELECT p.id, p.name_display, p.name_fold, p.birth_year, p.birth_month, p.birth_day, p.birth_precision, p.sex, p.personal_id, p.phone
@@ -220,7 +227,7 @@ export async function searchPersons(db: pg.Pool, query: PersonQuery): Promise<Pe
   return rows
 }
 
-export async function person(db: pg.Pool, province: string, id: string) {
+export async function person(db: Queryable, province: string, id: string, scope: string[] | null) {
   const { rows } = await db.query(
     `SELECT p.id, p.full_name, p.name_display, p.other_name, p.birth_year, p.birth_month, p.birth_day, p.birth_precision, p.sex,
             p.personal_id, p.old_id, p.ethnicity_code, p.ethnicity_code_set, p.ethnicity_text, p.religion, p.nationality, p.blood_group,
@@ -234,29 +241,30 @@ export async function person(db: pg.Pool, province: string, id: string) {
                 'person_id', (SELECT i.person_id FROM person_identifier i WHERE i.national_id = x.related_national_id)) ORDER BY x.kind, x.form_id)
               FROM relationship x WHERE x.province_code = p.province_code AND x.person_id = p.id), '[]') AS relationships,
             COALESCE((SELECT json_agg(f.id ORDER BY f.id) FROM form f WHERE f.province_code = p.province_code AND f.person_id = p.id), '[]') AS form_ids
-       FROM person p WHERE p.province_code = $1 AND p.id = $2`,
-    [province, id],
+       FROM person p WHERE p.province_code = $1 AND p.id = $2 AND ($3::text[] IS NULL OR ${personInScope('$3')})`,
+    [province, id, scope],
   )
   return rows[0]
 }
 
-export async function household(db: pg.Pool, province: string, id: string) {
+export async function household(db: Queryable, province: string, id: string, scope: string[] | null) {
   const { rows } = await db.query(
     `SELECT h.id, h.unit_code, h.era, h.household_no, h.head_person_id, h.head_name, h.head_national_id, h.address, h.created_at,
             COALESCE((SELECT json_agg(json_build_object('person_id', p.id, 'name', p.name_display, 'relation_to_head', m.relation_to_head,
                 'birth_year', p.birth_year, 'sex', p.sex) ORDER BY (m.relation_to_head = 'Chủ hộ') DESC, p.birth_year NULLS LAST, p.id)
               FROM household_member m JOIN person p ON p.province_code = m.province_code AND p.id = m.person_id
              WHERE m.province_code = h.province_code AND m.household_id = h.id), '[]') AS members
-       FROM household h WHERE h.province_code = $1 AND h.id = $2`,
-    [province, id],
+       FROM household h WHERE h.province_code = $1 AND h.id = $2 AND ($3::text[] IS NULL OR (h.unit_code || ':' || h.era) = ANY($3::text[]))`,
+    [province, id, scope],
   )
   return rows[0]
 }
 
 export async function households(
-  db: pg.Pool,
+  db: Queryable,
   province: string,
-  filter: { unit?: string; era?: number; no?: string; after?: string; limit: number },
+  filter: { unit?: string | undefined; era?: number | undefined; no?: string | undefined; after?: string | undefined; limit: number },
+  scope: string[] | null,
 ) {
   const { rows } = await db.query(
     `SELECT h.id, h.unit_code, h.era, h.household_no, h.head_person_id, h.head_name, h.address,
@@ -264,8 +272,9 @@ export async function households(
        FROM household h
       WHERE h.province_code = $1 AND ($2::text IS NULL OR h.unit_code = $2) AND ($3::smallint IS NULL OR h.era = $3)
         AND ($4::text IS NULL OR h.household_no = $4) AND ($5::uuid IS NULL OR h.id > $5)
+        AND ($7::text[] IS NULL OR (h.unit_code || ':' || h.era) = ANY($7::text[]))
       ORDER BY h.id LIMIT $6`,
-    [province, filter.unit ?? null, filter.era ?? null, filter.no ?? null, filter.after ?? null, filter.limit],
+    [province, filter.unit ?? null, filter.era ?? null, filter.no ?? null, filter.after ?? null, filter.limit, scope],
   )
   return rows
 }

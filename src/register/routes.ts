@@ -1,10 +1,14 @@
-// register's HTTP routes. Personal data: until the access module lands, every route needs the
-// administrator token.
+// register's HTTP routes. Every read is scoped to the caller's units in SQL (a person outside
+// them is a 404, as if absent), masked where the role may not see sensitive fields, and
+// audited in its own transaction.
 import { z } from 'zod'
+import { scopeOf, seesSensitive } from '../access/guard.ts'
+import { maskSensitive } from '../access/roles.ts'
+import { audited } from '../access/service.ts'
 import * as geo from '../geo/service.ts'
 import { provinceCode } from '../platform/config.ts'
 import { notFound } from '../platform/errors.ts'
-import { adminOnly, ErrorBody, type RouteModule } from '../platform/http.ts'
+import { ErrorBody, type RouteModule } from '../platform/http.ts'
 import * as register from './service.ts'
 
 const tags = ['register']
@@ -27,13 +31,14 @@ export const registerRoutes: RouteModule = (app, { db }) => {
   app.get(
     '/api/persons',
     {
-      onRequest: adminOnly,
+      config: { access: 'register.read' },
       schema: {
         tags,
         summary: 'Search persons / Tìm người',
         description:
           'By name ignoring case, diacritics and tone placement (one word: given name; more: family name first, given name last), ' +
-          'birth year, unit where the person lives as last recorded (today’s unit includes the old units mapped into it), personal ID or phone. Sorted by name, then id; `next` is the cursor of the next page.',
+          'birth year, unit where the person lives as last recorded (today’s unit includes the old units mapped into it), personal ID or phone. ' +
+          'Only persons within the caller’s units. Sorted by name, then id; `next` is the cursor of the next page.',
         querystring: z.object({
           q: z.string().max(200).optional(),
           birth_year: z.coerce.number().int().min(1850).max(2200).optional(),
@@ -52,32 +57,49 @@ export const registerRoutes: RouteModule = (app, { db }) => {
     async (request) => {
       const { unit, ...search } = request.query
       const units = unit ? await geo.unitWithPredecessors(db.kysely, unit) : undefined
-      return register.searchPersons(db, provinceCode(), { ...search, units })
+      return audited(
+        db,
+        request.actor,
+        'person.search',
+        async (client) => {
+          const page = await register.searchPersons(client, provinceCode(), { ...search, units, scope: scopeOf(request) })
+          return { result: page, details: { results: page.items.length } }
+        },
+        { details: { query: request.query } },
+      )
     },
   )
 
   app.get(
     '/api/persons/:id',
     {
-      onRequest: adminOnly,
+      config: { access: 'register.read' },
       schema: {
         tags,
         summary: 'A person with residences, households, relationships and forms / Hồ sơ một người',
+        description: 'Ethnicity and religion are masked (***) unless the role may see sensitive data. Every read is logged.',
         params: z.object({ id: Id }),
         response: { 200: z.record(z.string(), z.unknown()), ...errors },
       },
     },
-    async (request) => {
-      const person = await register.getPerson(db, provinceCode(), request.params.id)
-      if (!person) throw notFound({ vi: 'người này trong sổ', en: 'Person' })
-      return person
-    },
+    async (request) =>
+      audited(
+        db,
+        request.actor,
+        'person.read',
+        async (client) => {
+          const person = await register.getPerson(client, provinceCode(), request.params.id, scopeOf(request))
+          if (!person) throw notFound({ vi: 'người này trong sổ', en: 'Person' })
+          return { result: seesSensitive(request) ? person : maskSensitive(person) }
+        },
+        { person_id: request.params.id },
+      ),
   )
 
   app.get(
     '/api/households',
     {
-      onRequest: adminOnly,
+      config: { access: 'register.read' },
       schema: {
         tags,
         summary: 'Households / Hộ gia đình',
@@ -96,18 +118,29 @@ export const registerRoutes: RouteModule = (app, { db }) => {
     },
     async (request) => {
       const { unit, era, household_no, after, limit } = request.query
-      const rows = (await register.listHouseholds(db, provinceCode(), { unit, era, no: household_no, after, limit: limit + 1 })) as {
-        id: string
-      }[]
-      const items = rows.slice(0, limit)
-      return { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null }
+      return audited(
+        db,
+        request.actor,
+        'household.search',
+        async (client) => {
+          const rows = (await register.listHouseholds(
+            client,
+            provinceCode(),
+            { unit, era, no: household_no, after, limit: limit + 1 },
+            scopeOf(request),
+          )) as { id: string }[]
+          const items = rows.slice(0, limit)
+          return { result: { items, next: rows.length > limit ? (items[items.length - 1]?.id ?? null) : null } }
+        },
+        { details: { query: request.query } },
+      )
     },
   )
 
   app.get(
     '/api/households/:id',
     {
-      onRequest: adminOnly,
+      config: { access: 'register.read' },
       schema: {
         tags,
         summary: 'A household and its members / Một hộ và các thành viên',
@@ -115,10 +148,17 @@ export const registerRoutes: RouteModule = (app, { db }) => {
         response: { 200: z.record(z.string(), z.unknown()), ...errors },
       },
     },
-    async (request) => {
-      const household = await register.getHousehold(db, provinceCode(), request.params.id)
-      if (!household) throw notFound({ vi: 'hộ này', en: 'Household' })
-      return household
-    },
+    async (request) =>
+      audited(
+        db,
+        request.actor,
+        'household.read',
+        async (client) => {
+          const household = await register.getHousehold(client, provinceCode(), request.params.id, scopeOf(request))
+          if (!household) throw notFound({ vi: 'hộ này', en: 'Household' })
+          return { result: household }
+        },
+        { target: `household:${request.params.id}` },
+      ),
   )
 }

@@ -1,7 +1,7 @@
 // register's functions for other modules. The importer hands it persons, households,
 // residences and relationships to add in its transaction; reads come later in this file.
 import type pg from 'pg'
-import type { Db } from '../platform/db.ts'
+import type { Db, Queryable } from '../platform/db.ts'
 import { badInput } from '../platform/errors.ts'
 import { uuidv7 } from '../platform/ids.ts'
 import { foldKey } from '../text/vietnamese.ts'
@@ -137,7 +137,7 @@ export class RegisterWrites {
   }
 }
 
-export async function holders(client: pg.PoolClient, ids: string[]): Promise<Map<string, Holder>> {
+export async function holders(client: Queryable, ids: string[]): Promise<Map<string, Holder>> {
   return new Map((await q.holders(client, ids)).map((h) => [h.national_id, h]))
 }
 
@@ -187,6 +187,8 @@ export interface PersonSearch {
   phone?: string | undefined
   cursor?: string | undefined
   limit?: number | undefined
+  /** The caller's units as `code:era` (old units mapped into them included); null: the whole province. */
+  scope: string[] | null
 }
 
 export interface Page<T> {
@@ -216,7 +218,7 @@ function readCursor(cursor: string | undefined): { name: string; id: string } | 
 
 export type PersonListItem = Omit<q.PersonSummary, 'name_fold' | 'birth_year' | 'birth_month' | 'birth_day'> & { birth_date: string | null }
 
-export async function searchPersons(db: Db, province: string, search: PersonSearch): Promise<Page<PersonListItem>> {
+export async function searchPersons(db: Queryable, province: string, search: PersonSearch): Promise<Page<PersonListItem>> {
   const limit = Math.min(Math.max(search.limit ?? 50, 1), 500)
   const words = foldKey(search.q ?? '')
     .split(' ')
@@ -227,6 +229,7 @@ export async function searchPersons(db: Db, province: string, search: PersonSear
     birthYear: search.birth_year,
     units: search.units,
     after: readCursor(search.cursor),
+    scope: search.scope,
   }
   if (words.length === 1) query.given = words[0]
   if (words.length >= 2) {
@@ -239,7 +242,7 @@ export async function searchPersons(db: Db, province: string, search: PersonSear
     const digits = search.phone.replace(/[\s.\-()]/g, '').replace(/^\+84/, '0')
     query.phone = digits
   }
-  const rows = await q.searchPersons(db.pool, query)
+  const rows = await q.searchPersons(db, query)
   const more = rows.length > limit
   const items = rows.slice(0, limit)
   const last = items[items.length - 1]
@@ -253,20 +256,24 @@ export async function searchPersons(db: Db, province: string, search: PersonSear
   }
 }
 
-export async function getPerson(db: Db, province: string, id: string) {
-  const row = /^[0-9a-f-]{36}$/i.test(id) ? await q.person(db.pool, province, id) : undefined
+type Scope = string[] | null
+
+/** A person, when the caller's scope reaches them. */
+export async function getPerson(db: Queryable, province: string, id: string, scope: Scope) {
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await q.person(db, province, id, scope) : undefined
   if (!row) return undefined
   return { ...row, birth_date: birthDate(row) }
 }
 
-export async function getHousehold(db: Db, province: string, id: string) {
-  return /^[0-9a-f-]{36}$/i.test(id) ? q.household(db.pool, province, id) : undefined
+export async function getHousehold(db: Queryable, province: string, id: string, scope: Scope) {
+  return /^[0-9a-f-]{36}$/i.test(id) ? q.household(db, province, id, scope) : undefined
 }
 
 export async function listHouseholds(
-  db: Db,
+  db: Queryable,
   province: string,
-  filter: { unit?: string; era?: number; no?: string; after?: string; limit: number },
+  filter: { unit?: string | undefined; era?: number | undefined; no?: string | undefined; after?: string | undefined; limit: number },
+  scope: Scope,
 ) {
-  return q.households(db.pool, province, filter)
+  return q.households(db, province, filter, scope)
 }
