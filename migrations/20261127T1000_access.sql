@@ -95,9 +95,11 @@ CREATE TABLE audit_entry (
 );
 CREATE UNIQUE INDEX audit_entry_chain_idx ON audit_entry (province_code, chain_no);
 CREATE INDEX audit_entry_unsealed_idx ON audit_entry (province_code, id) WHERE chain_no IS NULL;
-CREATE INDEX audit_entry_person_idx ON audit_entry (province_code, person_id, at) WHERE person_id IS NOT NULL;
-CREATE INDEX audit_entry_actor_idx ON audit_entry (province_code, actor, at);
-CREATE INDEX audit_entry_at_idx ON audit_entry (province_code, at);
+-- Ids are UUIDv7, in time order: the primary key serves time ranges, these two the auditor's
+-- questions "who looked at this person" and "what did this user do". (Each index is paid on
+-- every audited request.)
+CREATE INDEX audit_entry_person_idx ON audit_entry (province_code, person_id, id) WHERE person_id IS NOT NULL;
+CREATE INDEX audit_entry_actor_idx ON audit_entry (province_code, actor, id);
 
 -- Archived segments: entries up to chain_no were written to a file and removed; `hash` is the
 -- last archived entry's hash, the anchor the remaining chain starts from.

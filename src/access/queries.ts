@@ -1,5 +1,6 @@
 // access's SQL: users, scopes, sessions, tokens, login throttling and the audit log.
 import type { Queryable } from '../platform/db.ts'
+import { uuidv7Floor } from '../platform/ids.ts'
 import type { ChainEntry } from './chain.ts'
 import type { Role } from './roles.ts'
 
@@ -157,13 +158,20 @@ export async function insertSession(
   )
 }
 
-/** A live session (not revoked, not past its absolute or idle expiry), touched as it is read. */
+/**
+ * A live session (not revoked, not past its absolute or idle expiry). Its last use is written at
+ * most once a minute: concurrent requests of one session must not queue on its row.
+ */
 export async function liveSession(db: Queryable, province: string, idHash: string, idleSeconds: number): Promise<SessionRow | undefined> {
   const { rows } = await db.query(
-    `UPDATE user_session SET last_seen_at = now()
-      WHERE province_code = $1 AND id_hash = $2 AND revoked_at IS NULL AND expires_at > now()
-        AND last_seen_at > now() - make_interval(secs => $3)
-      RETURNING user_id, stage, csrf_token, expires_at, last_seen_at`,
+    `WITH s AS (
+       SELECT user_id, stage, csrf_token, expires_at, last_seen_at FROM user_session
+        WHERE province_code = $1 AND id_hash = $2 AND revoked_at IS NULL AND expires_at > now()
+          AND last_seen_at > now() - make_interval(secs => $3)),
+     touch AS (
+       UPDATE user_session SET last_seen_at = now()
+        WHERE province_code = $1 AND id_hash = $2 AND last_seen_at < now() - interval '1 minute' AND EXISTS (SELECT 1 FROM s))
+     SELECT * FROM s`,
     [province, idHash, idleSeconds],
   )
   return rows[0]
@@ -224,23 +232,29 @@ export async function insertToken(
   )
 }
 
-/** The token's user with the token's narrowing, when the token is live and its user enabled. */
+/** The token's user with the token's narrowing, when the token is live and its user enabled (last use written at most once a minute). */
 export async function liveToken(
   db: Queryable,
   hash: string,
 ): Promise<
   (Omit<UserRow, 'password_hash' | 'totp_secret'> & { province_code: string; token_units: string[] | null; read_only: boolean }) | undefined
 > {
-  const { rows } = await db.query(
-    `UPDATE api_token t SET last_used_at = now() FROM app_user u
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
-        AND u.province_code = t.province_code AND u.id = t.user_id AND u.disabled_at IS NULL
-      RETURNING u.province_code, u.id, u.username, u.role, u.must_change_password, u.totp_enabled, u.disabled_at, u.failed_logins,
-        u.last_failed_at, u.locked_until, u.created_at, t.units AS token_units, t.read_only,
-        COALESCE((SELECT array_agg(s.unit_code || ':' || s.era ORDER BY s.unit_code, s.era) FROM user_scope s
-                   WHERE s.province_code = u.province_code AND s.user_id = u.id), '{}') AS units`,
-    [hash],
-  )
+  const { rows } = await db.query({
+    name: 'coso.access.token',
+    text: `WITH t AS (
+       SELECT u.province_code, u.id, u.username, u.role, u.must_change_password, u.totp_enabled, u.disabled_at, u.failed_logins,
+              u.last_failed_at, u.locked_until, u.created_at, t.units AS token_units, t.read_only, t.id AS token_id, t.last_used_at,
+              COALESCE((SELECT array_agg(s.unit_code || ':' || s.era ORDER BY s.unit_code, s.era) FROM user_scope s
+                         WHERE s.province_code = u.province_code AND s.user_id = u.id), '{}') AS units
+         FROM api_token t JOIN app_user u ON u.province_code = t.province_code AND u.id = t.user_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.disabled_at IS NULL),
+     touch AS (
+       UPDATE api_token SET last_used_at = now() FROM t
+        WHERE api_token.province_code = t.province_code AND api_token.id = t.token_id
+          AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute'))
+     SELECT * FROM t`,
+    values: [hash],
+  })
   return rows[0]
 }
 
@@ -279,11 +293,12 @@ export interface NewAuditEntry {
 }
 
 export async function insertAudit(db: Queryable, province: string, e: NewAuditEntry) {
-  await db.query(
-    `INSERT INTO audit_entry (province_code, id, actor, actor_id, action, outcome, person_id, target, details, address, request_id)
+  await db.query({
+    name: 'coso.audit.insert',
+    text: `INSERT INTO audit_entry (province_code, id, actor, actor_id, action, outcome, person_id, target, details, address, request_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [province, e.id, e.actor, e.actor_id, e.action, e.outcome, e.person_id, e.target, e.details, e.address, e.request_id],
-  )
+    values: [province, e.id, e.actor, e.actor_id, e.action, e.outcome, e.person_id, e.target, e.details, e.address, e.request_id],
+  })
 }
 
 const CHAIN_SELECT = `id, chain_no::int AS chain_no, (extract(epoch FROM at) * 1000000)::bigint::text AS at_us, actor, actor_id, action, outcome,
@@ -360,6 +375,7 @@ export interface AuditFilter {
   person_id?: string | undefined
   actor?: string | undefined
   action?: string | undefined
+  /** Days (YYYY-MM-DD, UTC midnight): entries from `since`, before `until`. */
   since?: string | undefined
   until?: string | undefined
   after?: string | undefined
@@ -386,13 +402,22 @@ export async function auditEntries(db: Queryable, province: string, f: AuditFilt
        FROM audit_entry
       WHERE province_code = $1
         AND ($2::uuid IS NULL OR person_id = $2)
-        AND ($3::text IS NULL OR lower(actor) = lower($3))
+        AND ($3::text IS NULL OR actor = $3)
         AND ($4::text IS NULL OR action = $4)
-        AND ($5::timestamptz IS NULL OR at >= $5)
-        AND ($6::timestamptz IS NULL OR at < $6)
+        AND ($5::uuid IS NULL OR id >= $5)
+        AND ($6::uuid IS NULL OR id < $6)
         AND ($7::uuid IS NULL OR id > $7)
       ORDER BY id LIMIT $8`,
-    [province, f.person_id ?? null, f.actor ?? null, f.action ?? null, f.since ?? null, f.until ?? null, f.after ?? null, f.limit],
+    [
+      province,
+      f.person_id ?? null,
+      f.actor ?? null,
+      f.action ?? null,
+      f.since ? uuidv7Floor(Date.parse(f.since)) : null,
+      f.until ? uuidv7Floor(Date.parse(f.until)) : null,
+      f.after ?? null,
+      f.limit,
+    ],
   )
   return rows
 }

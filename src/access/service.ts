@@ -687,6 +687,13 @@ export interface Audited<T> {
 }
 
 /**
+ * Reads (actions named `*.read`, `*.search`) change nothing but their audit entry, which then
+ * commits without waiting for the disk: a server crash can lose the last fraction of a second
+ * of read entries, never a write's. Measured: about a quarter of the cost of an audited read.
+ */
+const READ = /\.(read|search)$/
+
+/**
  * Runs an action and writes its audit entry in the same transaction. When the action fails the
  * attempt is still recorded (outcome `not-found`, `denied` or `failed`) after the rollback.
  */
@@ -699,15 +706,19 @@ export async function audited<T>(
 ): Promise<T> {
   if (!actor) return (await inTransaction(db, fn)).result // the bench harness without access control
   try {
-    return await inTransaction(db, async (client) => {
-      const done = await fn(client)
-      await writeAudit(client, actor, action, 'ok', {
-        person_id: done.person_id ?? attempted.person_id ?? null,
-        target: done.target ?? attempted.target ?? null,
-        details: { ...attempted.details, ...done.details },
-      })
-      return done.result
-    })
+    return await inTransaction(
+      db,
+      async (client) => {
+        const done = await fn(client)
+        await writeAudit(client, actor, action, 'ok', {
+          person_id: done.person_id ?? attempted.person_id ?? null,
+          target: done.target ?? attempted.target ?? null,
+          details: { ...attempted.details, ...done.details },
+        })
+        return done.result
+      },
+      READ.test(action) ? 'BEGIN; SET LOCAL synchronous_commit TO OFF' : 'BEGIN',
+    )
   } catch (error) {
     const outcome: Outcome =
       error instanceof AppError && error.status === 404

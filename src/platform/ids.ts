@@ -40,3 +40,9 @@ export function uuidv7(now = Date.now()): string {
     HEX[b[o + 7] as number]
   return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${(sequence >> 8).toString(16)}${HEX[sequence & 0xff]}-${HEX[((b[o] as number) & 0x3f) | 0x80]}${HEX[b[o + 1] as number]}-${rand}`
 }
+
+/** The smallest UUIDv7 of a moment: ids are time-ordered, so a time range is an id range. */
+export function uuidv7Floor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`
+}
