@@ -383,6 +383,21 @@ for (const engine of await engines()) {
       assert.equal((await call('DELETE', `/api/tokens/${revoked.view.id}`, { token: revoked.token })).statusCode, 204)
       assert.equal((await call('GET', '/api/session', { token: revoked.token })).statusCode, 401)
       assert.equal((await call('GET', '/api/session', { token: `${revoked.token}x` })).statusCode, 401)
+      // A form for another commune is kept, held for correction, and written into no register.
+      const elsewhere = await call('POST', '/api/forms', {
+        token: as('commune-officer'),
+        body: {
+          form_no: 'X-1',
+          collected_on: '07/01/2026',
+          collecting_unit: '07192',
+          full_name: 'Phạm Văn Xa',
+          birth_date: '1966',
+          sex: 'Nam',
+        },
+      })
+      assert.equal(elsewhere.statusCode, 200, elsewhere.body)
+      assert.equal(elsewhere.json().outcome, 'needs_correction')
+      assert.ok(elsewhere.json().findings.some((f: { rule: string }) => f.rule === 'unit-out-of-scope'))
       const readOnly = await access.addToken(coso, cli, officer, { readOnly: true })
       assert.equal((await call('GET', `/api/persons/${ids['person:HT-1']}`, { token: readOnly.token })).statusCode, 200)
       assert.equal((await call('POST', '/api/forms', { token: readOnly.token, body: {} })).statusCode, 403)
@@ -427,6 +442,27 @@ for (const engine of await engines()) {
       const byNumber = await runCli(['audit', '--person', '022080000123', '--json', ...db.flags])
       const entries = JSON.parse(byNumber.stdout) as { actor: string; action: string }[]
       assert.ok(entries.some((e) => e.actor === 'u-commune-officer' && e.action === 'person.read'))
+      // The operator's commands need no login and are audited under cli:<user>.
+      const added = await runCli(['users', 'add', '--username', 'cli.officer', '--role', 'commune-officer', '--unit', '06652', ...db.flags])
+      assert.equal(added.code, 0, added.stderr)
+      assert.match(added.stdout, /^[a-km-zA-HJ-NP-Z2-9]{16}\n$/, 'the one-time password alone on stdout')
+      const listed = JSON.parse((await runCli(['users', 'list', '--json', ...db.flags])).stdout) as {
+        username: string
+        must_change_password: boolean
+      }[]
+      assert.equal(listed.find((u) => u.username === 'cli.officer')?.must_change_password, true)
+      const userAdds = JSON.parse((await runCli(['audit', '--action', 'user.add', '--json', ...db.flags])).stdout) as {
+        actor: string
+        target: string
+      }[]
+      assert.ok(userAdds.some((e) => /^cli:/.test(e.actor) && e.target === 'user:cli.officer'))
+      // Exports are JSON too where they are JSON Lines: markup comes back escaped there as well.
+      const jsonl = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
+      assert.equal(jsonl.code, 0, jsonl.stderr)
+      assert.doesNotMatch(jsonl.stdout, /<script>/)
+      assert.match(jsonl.stdout, /\\u003cscript\\u003e/)
+      const exports = JSON.parse((await runCli(['audit', '--action', 'export', '--json', ...db.flags])).stdout) as { target: string }[]
+      assert.ok(exports.some((e) => e.target === 'persons'))
       const intact = await runCli(['audit', 'verify', ...db.flags])
       assert.equal(intact.code, 0, intact.stderr)
       // Archive what is there; what stays (the CLI's own later entries) still verifies.

@@ -12,6 +12,7 @@ import { auditWrite, cliActor } from '../access/service.ts'
 import { exportForms } from '../intake/export.ts'
 import { csvLine, neutraliseFormula } from '../platform/csv.ts'
 import { badInput } from '../platform/errors.ts'
+import { escapeMarkup } from '../platform/json.ts'
 import { exportPersons } from '../register/export.ts'
 import { type DbFlags, jsonFlag, out, printJson, withDb, withDbFlags } from './common.ts'
 
@@ -101,7 +102,7 @@ function jsonlSink(output: Output): Sink {
     async row(values) {
       const record: Record<string, string | null> = {}
       for (let i = 0; i < columns.length; i++) record[columns[i] as string] = values[i] ?? null
-      await output.write(`${JSON.stringify(record)}\n`)
+      await output.write(`${escapeMarkup(JSON.stringify(record))}\n`)
     },
     close: () => output.flush(),
   }

@@ -753,6 +753,7 @@ test('severities: errors keep a form out, warnings do not', () => {
     'row-malformed',
     'sex-missing',
     'sex-unreadable',
+    'unit-out-of-scope',
     'value-too-long',
   ])
   for (const rule of Object.keys(RULES) as RuleCode[]) {

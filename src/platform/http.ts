@@ -15,6 +15,7 @@ import {
 import { z } from 'zod'
 import type { Db } from './db.ts'
 import { AppError } from './errors.ts'
+import { escapeMarkup } from './json.ts'
 import type { Logger } from './log.ts'
 import { appliedMigrations } from './migrate.ts'
 import { VERSION } from './version.ts'
@@ -68,10 +69,8 @@ export async function createHttpApp(ctx: AppContext, modules: RouteModule[]): Pr
 
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id)
-    // Names and addresses are typed by people: a stored "<script>" must never reach a page as
-    // markup, even through a client that inserts JSON into HTML. JSON stays equivalent.
     if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('application/json')) {
-      return payload.replace(/[<>&]/g, (c) => (c === '<' ? '\\u003c' : c === '>' ? '\\u003e' : '\\u0026'))
+      return escapeMarkup(payload)
     }
     return payload
   })
