@@ -11,6 +11,7 @@ import { type Db, openDatabase } from './platform/db.ts'
 import { type App, createHttpApp, type RouteModule } from './platform/http.ts'
 import { type Jobs, startJobs } from './platform/jobs.ts'
 import type { Logger } from './platform/log.ts'
+import { serveWebApp } from './platform/webapp.ts'
 import { registerRoutes } from './register/routes.ts'
 
 /** The modules' routes; access comes first, so that its guard sees every route after it. */
@@ -61,6 +62,7 @@ export async function startServer(options: {
   jobs.catch((error: unknown) => options.logger.error({ err: String(error) }, 'the job system did not start'))
   try {
     app = await createHttpApp({ db, logger: options.logger, jobs }, routes({ enforce: options.enforceAccess ?? true }))
+    await serveWebApp(app, options.logger)
     await app.listen({ port: options.port, host: options.host })
   } catch (error) {
     await db.close()

@@ -17,6 +17,7 @@ import { openDatabase } from '../platform/db.ts'
 import { createLogger } from '../platform/log.ts'
 import { appliedMigrations } from '../platform/migrate.ts'
 import { VERSION } from '../platform/version.ts'
+import { buildIsCurrent, buildWeb } from '../platform/webapp.ts'
 import { cliLogger, type DbFlags, fail, jsonFlag, out, parsePort, printJson, withDb, withDbFlags } from './common.ts'
 import { registerExportCommand } from './export-command.ts'
 
@@ -79,6 +80,14 @@ serveCommand('serve', 'serve the API; never adds data / chạy máy chủ').acti
 serveCommand('start', 'what `npm start` runs: serve, and load a demo population into an empty database / khởi động với dữ liệu mẫu').action(
   (flags: ServeFlags) => serve(flags, true),
 )
+
+program
+  .command('build-web')
+  .description('build the web app into web/dist (npm ci does; serve does when it is missing or stale) / dựng ứng dụng web')
+  .action(async () => {
+    await buildWeb(cliLogger())
+    out(`web/dist: ${buildIsCurrent() ? 'ok' : 'not current'}`)
+  })
 
 jsonFlag(withDbFlags(program.command('migrate')))
   .description('create or upgrade the database schema / tạo hoặc nâng cấp cơ sở dữ liệu')

@@ -110,7 +110,13 @@ export async function createHttpApp(ctx: AppContext, modules: RouteModule[]): Pr
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      directives: {
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        // A commune post may serve plain HTTP on its network: upgrading would break every asset.
+        'upgrade-insecure-requests': null,
+      },
     },
   })
   await app.register(swagger, {

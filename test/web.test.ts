@@ -1,0 +1,108 @@
+// The web app in a real Chromium (Debian's /usr/bin/chromium through playwright-core), served by
+// `coso serve` on the embedded engine (the API's behaviour on both engines is tested through
+// HTTP elsewhere). Screenshots of each page go to .coso-test/screenshots (not committed).
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { embeddedDatabase, ROOT, runCli, type Served, serve, TEST_PASSWORD, type TestDatabase, tempDir } from './helpers.ts'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const SHOTS = join(ROOT, '.coso-test', 'screenshots')
+const HEADER =
+  'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,ethnicity,household_no,relation_to_head,current_unit'
+const ROWS = [
+  'HT-1,05/01/2026,06652,Nguyễn Văn Hà,12/03/1980,Nam,022080000123,Kinh,H1,Chủ hộ,06652',
+  'CT-1,05/01/2026,07192,Trần Thị Tô,01/02/1990,Nữ,022190000456,Kinh,H9,Chủ hộ,07192',
+]
+
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+
+describe('the web app in Chromium', { skip }, () => {
+  let db: TestDatabase
+  let server: Served
+  let browser: Browser
+  let page: Page
+  const ids: Record<string, string> = {}
+
+  before(async () => {
+    db = embeddedDatabase()
+    const file = join(tempDir(), 'forms.csv')
+    writeFileSync(file, `${HEADER}\n${ROWS.join('\n')}\n`)
+    assert.equal((await runCli(['import', file, ...db.flags])).code, 0)
+    const add = await runCli(
+      ['users', 'add', '--username', 'hatu', '--role', 'commune-officer', '--unit', '06652', '--password-stdin', ...db.flags],
+      {
+        input: `${TEST_PASSWORD}\n`,
+      },
+    )
+    assert.equal(add.code, 0, add.stderr)
+    const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
+    for (const line of exported.stdout.trim().split('\n')) {
+      const p = JSON.parse(line) as { id: string; personal_id: string }
+      ids[p.personal_id] = p.id
+    }
+    server = await serve(db.flags)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'en-US' })
+    mkdirSync(SHOTS, { recursive: true })
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.stop()
+    await db?.drop()
+  })
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+
+  test('without a session the login form shows, in Vietnamese whatever the browser’s language', async () => {
+    await page.goto(server.url)
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+    await shot('login')
+    await page.getByLabel('Tên đăng nhập').fill('hatu')
+    await page.getByLabel('Mật khẩu').fill('wrong-password-123')
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.getByRole('alert').filter({ hasText: 'Sai tên đăng nhập hoặc mật khẩu' }).waitFor()
+  })
+
+  test('log in, search a person without diacritics, open them (the view is logged)', async () => {
+    await page.getByLabel('Mật khẩu').fill(TEST_PASSWORD)
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.getByRole('heading', { name: 'Tra cứu nhân khẩu' }).waitFor()
+    await page.getByLabel('Họ tên (không cần dấu)').fill('nguyen ha')
+    await page.keyboard.press('Enter')
+    await page.getByRole('link', { name: 'Nguyễn Văn Hà' }).waitFor()
+    assert.equal(await page.getByText('12/03/1980').count(), 1, 'dates as dd/mm/yyyy')
+    await shot('search')
+    await page.keyboard.press('ArrowDown') // from the search form to the first result
+    await page.keyboard.press('Enter')
+    await page.getByRole('heading', { name: 'Nguyễn Văn Hà' }).waitFor()
+    await page.getByRole('note').filter({ hasText: 'nhật ký truy cập' }).waitFor()
+    assert.match(page.url(), new RegExp(`/persons/${ids['022080000123']}$`))
+    await shot('person')
+  })
+
+  test('a commune officer cannot reach another commune’s person by URL', async () => {
+    await page.goto(`${server.url}/persons/${ids['022190000456']}`)
+    await page.getByRole('alert').filter({ hasText: 'ngoài địa bàn' }).waitFor()
+    assert.equal(await page.getByText('Trần Thị Tô').count(), 0)
+  })
+
+  test('the English switch is remembered across reloads', async () => {
+    await page.goto(server.url)
+    await page.getByRole('button', { name: 'English' }).click()
+    await page.getByRole('heading', { name: 'Find a person' }).waitFor()
+    await page.reload()
+    await page.getByRole('heading', { name: 'Find a person' }).waitFor()
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click()
+    await page.getByRole('heading', { name: 'Tra cứu nhân khẩu' }).waitFor()
+  })
+
+  test('logging out returns to the login form', async () => {
+    await page.getByRole('button', { name: 'Đăng xuất' }).click()
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+    const session = await page.evaluate(async () => (await fetch('/api/session')).status)
+    assert.equal(session, 401)
+  })
+})

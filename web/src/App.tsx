@@ -1,0 +1,74 @@
+// The shell: who is logged in decides what shows — the login, a login to finish (password
+// change, TOTP enrolment), or the pages with a navigation that fits the role.
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
+import { Link, Route, Switch } from 'wouter'
+import { ApiError, api, type Session, whenExpired } from './api.ts'
+import { useI18n } from './i18n/i18n.tsx'
+import { PasswordChange, TotpSetup } from './pages/FinishLogin.tsx'
+import { Login } from './pages/Login.tsx'
+import { PersonPage } from './pages/Person.tsx'
+import { SearchPage } from './pages/Search.tsx'
+
+export function App() {
+  const { t, toggle } = useI18n()
+  const client = useQueryClient()
+  const [expired, setExpired] = useState(false)
+  const session = useQuery({
+    queryKey: ['session'],
+    queryFn: () =>
+      api<Session>('GET', '/api/session').catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) return null
+        throw error
+      }),
+  })
+  useEffect(() => {
+    whenExpired(() => {
+      setExpired(true)
+      client.setQueryData(['session'], null)
+    })
+  }, [client])
+  useEffect(() => {
+    document.title = t('app.title')
+  }, [t])
+
+  const languageButton = (
+    <button type="button" className="link" onClick={toggle}>
+      {t('app.language')}
+    </button>
+  )
+  if (session.isPending) return <p className="center">{t('app.loading')}</p>
+  if (session.isError) return <p className="center error">{t('app.error')}</p>
+  const current = session.data
+  if (!current) return <Login notice={expired ? t('app.expired') : null} languageButton={languageButton} onDone={() => setExpired(false)} />
+  if (current.stage === 'password-change') return <PasswordChange languageButton={languageButton} />
+  if (current.stage === 'totp-setup') return <TotpSetup languageButton={languageButton} />
+
+  const logout = async () => {
+    await api('DELETE', '/api/session').catch(() => {})
+    client.setQueryData(['session'], null)
+  }
+  return (
+    <div className="shell">
+      <header>
+        <strong>coso</strong>
+        <nav aria-label={t('nav.main')}>{current.permissions.includes('register.read') && <Link href="/">{t('nav.search')}</Link>}</nav>
+        <span className="who">
+          {current.user.username} · {current.user.role}
+        </span>
+        {languageButton}
+        <button type="button" className="link" onClick={logout}>
+          {t('app.logout')}
+        </button>
+      </header>
+      <main>
+        <Switch>
+          <Route path="/persons/:id">{(params) => <PersonPage id={params.id} />}</Route>
+          <Route>
+            <SearchPage />
+          </Route>
+        </Switch>
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,67 @@
+import { useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, type ReactNode, useState } from 'react'
+import { ApiError, api } from '../api.ts'
+import { useI18n } from '../i18n/i18n.tsx'
+
+export function Login({ notice, languageButton, onDone }: { notice: string | null; languageButton: ReactNode; onDone: () => void }) {
+  const { t, lang } = useI18n()
+  const client = useQueryClient()
+  const [error, setError] = useState<string | null>(null)
+  const [needTotp, setNeedTotp] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault()
+    const data = new FormData(event.currentTarget)
+    setBusy(true)
+    setError(null)
+    try {
+      await api('POST', '/api/session', {
+        username: String(data.get('username') ?? ''),
+        password: String(data.get('password') ?? ''),
+        ...(data.get('totp') ? { totp: String(data.get('totp')) } : {}),
+      })
+      onDone()
+      await client.invalidateQueries({ queryKey: ['session'] })
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') setNeedTotp(true)
+      setError(e instanceof ApiError ? e.text[lang] : t('app.error'))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="card narrow">
+      <div className="row between">
+        <h1>{t('login.title')}</h1>
+        {languageButton}
+      </div>
+      {notice && <p className="notice">{notice}</p>}
+      <form onSubmit={submit}>
+        <label>
+          {t('login.username')}
+          <input name="username" autoComplete="username" required autoFocus />
+        </label>
+        <label>
+          {t('login.password')}
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        {needTotp && (
+          <label>
+            {t('login.totp')}
+            <input name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" required autoFocus />
+          </label>
+        )}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('login.submit')}
+        </button>
+      </form>
+    </div>
+  )
+}
