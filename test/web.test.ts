@@ -81,6 +81,11 @@ describe('the web app in Chromium', { skip }, () => {
     await page.getByRole('note').filter({ hasText: 'nhật ký truy cập' }).waitFor()
     assert.match(page.url(), new RegExp(`/persons/${ids['022080000123']}$`))
     await shot('person')
+    await page.getByRole('link', { name: 'Xem hộ' }).click()
+    await page.getByRole('heading', { name: 'Hộ số H1' }).waitFor()
+    await page.getByRole('button', { name: 'In danh sách' }).waitFor()
+    assert.equal(await page.getByRole('link', { name: 'Nguyễn Văn Hà' }).count(), 1)
+    await shot('household')
   })
 
   test('a commune officer cannot reach another commune’s person by URL', async () => {
@@ -97,6 +102,33 @@ describe('the web app in Chromium', { skip }, () => {
     await page.getByRole('heading', { name: 'Find a person' }).waitFor()
     await page.getByRole('button', { name: 'Tiếng Việt' }).click()
     await page.getByRole('heading', { name: 'Tra cứu nhân khẩu' }).waitFor()
+  })
+
+  test('enter a form with an error, see the finding as it is typed, fix it, save', async () => {
+    await page.goto(server.url)
+    await page.getByRole('link', { name: 'Nhập phiếu DC01' }).click()
+    await page.getByRole('heading', { name: /DC01/ }).waitFor()
+    await page.getByLabel('Số phiếu').fill('W-1')
+    await page.getByLabel('Đơn vị thu thập').fill('06652')
+    await page.getByLabel('Họ, chữ đệm và tên khai sinh').fill('LÊ THỊ MỚI')
+    await page.getByLabel('Ngày, tháng, năm sinh').fill('31/02/1990')
+    await page.getByLabel('Giới tính').fill('Nữ')
+    await page.getByLabel('Nơi thường trú (mã xã)').fill('06652')
+    const dateField = page.locator('.field', { has: page.getByLabel('Ngày, tháng, năm sinh') })
+    await dateField.locator('.findings .error').waitFor()
+    await shot('form-entry')
+    // The draft survives a reload (as it would a session that expired).
+    await page.reload()
+    assert.equal(await page.getByLabel('Số phiếu').inputValue(), 'W-1')
+    await page.getByLabel('Ngày, tháng, năm sinh').fill('28/02/1990')
+    await dateField.locator('.findings .error').waitFor({ state: 'detached' })
+    await page.getByRole('button', { name: 'Lưu phiếu' }).click()
+    await page.getByRole('status').filter({ hasText: 'Đã nhận phiếu' }).waitFor()
+    assert.equal(await page.getByLabel('Số phiếu').inputValue(), '', 'a saved form clears the draft')
+    await page.getByRole('link', { name: 'Tra cứu nhân khẩu' }).click()
+    await page.getByLabel('Họ tên (không cần dấu)').fill('le thi moi')
+    await page.keyboard.press('Enter')
+    await page.getByRole('link', { name: 'Lê Thị Mới' }).waitFor()
   })
 
   test('logging out returns to the login form', async () => {

@@ -139,6 +139,24 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
     },
   )
 
+  app.post(
+    '/api/forms/check',
+    {
+      config: { access: 'forms.write' },
+      schema: {
+        tags,
+        summary: 'Check a form without saving it / Kiểm tra phiếu (không lưu)',
+        description: 'The findings and completeness saving would give (the live checks of the entry form). Nothing is written.',
+        body: FormInput.partial(),
+        response: {
+          200: z.object({ findings: z.array(Finding), completeness: z.number(), missing: z.array(z.string()) }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => intake.checkOnly(await intake.prepareForm(db, request.body as Record<string, string>, scopeOf(request))),
+  )
+
   app.get(
     '/api/forms',
     {

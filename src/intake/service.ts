@@ -4,6 +4,7 @@ import { provinceCode } from '../platform/config.ts'
 import type { Db } from '../platform/db.ts'
 import { AppError, notFound } from '../platform/errors.ts'
 import * as register from '../register/service.ts'
+import { completeness } from './completeness.ts'
 import { type Dc01Form, emptyForm } from './dc01.ts'
 import { importChunk, type Pending, prepareRow } from './import.ts'
 import * as q from './queries.ts'
@@ -83,6 +84,12 @@ export async function prepareForm(db: Db, input: Partial<Record<string, string>>
     }
   }
   return prepareRow({ row: 1, form, problems: [] }, await loadReference(db.kysely), scope)
+}
+
+/** What saving the form would find, without saving it: findings and completeness. */
+export function checkOnly(pending: Pending) {
+  const score = completeness(pending.checked)
+  return { findings: presentFindings(pending.checked.findings), completeness: score.score, missing: score.missing }
 }
 
 /**

@@ -6,6 +6,8 @@ import { Link, Route, Switch } from 'wouter'
 import { ApiError, api, type Session, whenExpired } from './api.ts'
 import { useI18n } from './i18n/i18n.tsx'
 import { PasswordChange, TotpSetup } from './pages/FinishLogin.tsx'
+import { FormEntryPage } from './pages/FormEntry.tsx'
+import { HouseholdPage } from './pages/Household.tsx'
 import { Login } from './pages/Login.tsx'
 import { PersonPage } from './pages/Person.tsx'
 import { SearchPage } from './pages/Search.tsx'
@@ -52,7 +54,10 @@ export function App() {
     <div className="shell">
       <header>
         <strong>coso</strong>
-        <nav aria-label={t('nav.main')}>{current.permissions.includes('register.read') && <Link href="/">{t('nav.search')}</Link>}</nav>
+        <nav aria-label={t('nav.main')}>
+          {current.permissions.includes('register.read') && <Link href="/">{t('nav.search')}</Link>}
+          {current.permissions.includes('forms.write') && <Link href="/forms/new">{t('nav.form')}</Link>}
+        </nav>
         <span className="who">
           {current.user.username} · {current.user.role}
         </span>
@@ -64,6 +69,10 @@ export function App() {
       <main>
         <Switch>
           <Route path="/persons/:id">{(params) => <PersonPage id={params.id} />}</Route>
+          <Route path="/forms/new">
+            <FormEntryPage />
+          </Route>
+          <Route path="/households/:id">{(params) => <HouseholdPage id={params.id} />}</Route>
           <Route>
             <SearchPage />
           </Route>

@@ -68,5 +68,6 @@ export interface Person extends Record<string, unknown> {
   personal_id: string | null
   residences: { kind: string; unit_code: string; era: number; detail: string | null }[]
   relationships: { kind: string; name: string | null; personal_id: string | null; person_id: string | null }[]
+  households: { household_id: string; relation_to_head: string | null }[]
   form_ids: string[]
 }

@@ -78,6 +78,19 @@ export function PersonPage({ id }: { id: string }) {
           </ul>
         </>
       )}
+      {p.households.length > 0 && (
+        <>
+          <h2>{t('person.households')}</h2>
+          <ul>
+            {p.households.map((h) => (
+              <li key={h.household_id}>
+                <Link href={`/households/${h.household_id}`}>{t('household.open')}</Link>
+                {h.relation_to_head ? ` (${h.relation_to_head})` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2>{t('person.forms')}</h2>
       <p>{p.form_ids.length}</p>
     </section>

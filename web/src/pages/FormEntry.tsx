@@ -1,0 +1,180 @@
+// The DC01 form on one screen: the importer's checks run as the officer types (findings shown
+// beside the fields), units offered by era, the draft kept in this browser until it is saved
+// (a session that expires loses nothing), and the filled form printable.
+import { useMutation, useQuery } from '@tanstack/react-query'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { DC01_COLUMNS, type Dc01Key } from '../../../src/intake/dc01.ts'
+import { ApiError, api } from '../api.ts'
+import { useI18n } from '../i18n/i18n.tsx'
+
+interface Finding {
+  rule: string
+  severity: 'error' | 'warning'
+  field: string | null
+  message: { vi: string; en: string }
+}
+interface Checked {
+  findings: Finding[]
+  completeness: number
+  missing: string[]
+}
+interface Saved {
+  outcome: string
+  form_id: string | null
+  findings: Finding[]
+}
+
+const DRAFT = 'coso.form-draft'
+const UNIT_FIELDS: Dc01Key[] = ['collecting_unit', 'permanent_unit', 'current_unit']
+const today = () => {
+  const d = new Date()
+  return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`
+}
+const blank = (): Partial<Record<Dc01Key, string>> => ({ collected_on: today(), nationality: 'Việt Nam' })
+
+function loadDraft(): Partial<Record<Dc01Key, string>> {
+  try {
+    return { ...blank(), ...JSON.parse(localStorage.getItem(DRAFT) ?? '{}') }
+  } catch {
+    return blank()
+  }
+}
+
+export function FormEntryPage() {
+  const { t, lang } = useI18n()
+  const [values, setValues] = useState<Partial<Record<Dc01Key, string>>>(loadDraft)
+  const [checked, setChecked] = useState<Checked | null>(null)
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  const units = useQuery({
+    queryKey: ['units', 2025],
+    queryFn: () => api<{ items: { code: string; name: string }[] }>('GET', '/api/units?era=2025&level=commune'),
+    staleTime: Infinity,
+  })
+  const save = useMutation({
+    mutationFn: () => api<Saved>('POST', '/api/forms', values),
+    onSuccess: (saved) => {
+      if (saved.outcome !== 'needs_correction') {
+        localStorage.removeItem(DRAFT)
+        setValues(blank())
+        setChecked(null)
+      }
+    },
+  })
+
+  // Checked as typed, a moment after the last key; the draft is kept at every change.
+  useEffect(() => {
+    localStorage.setItem(DRAFT, JSON.stringify(values))
+    clearTimeout(timer.current)
+    timer.current = setTimeout(() => {
+      api<Checked>('POST', '/api/forms/check', values)
+        .then(setChecked)
+        .catch(() => {})
+    }, 300)
+    return () => clearTimeout(timer.current)
+  }, [values])
+
+  const findingsFor = (key: string) => checked?.findings.filter((f) => f.field === key) ?? []
+  const general = checked?.findings.filter((f) => !f.field || !DC01_COLUMNS.some((c) => c.key === f.field)) ?? []
+  const errors = checked?.findings.filter((f) => f.severity === 'error').length ?? 0
+
+  function submit(event: FormEvent) {
+    event.preventDefault()
+    save.mutate()
+  }
+
+  return (
+    <section>
+      <div className="row between no-print">
+        <h1>{t('form.title')}</h1>
+        <div className="row">
+          <button type="button" onClick={() => window.print()}>
+            {t('form.print')}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              localStorage.removeItem(DRAFT)
+              setValues(blank())
+              save.reset()
+            }}
+          >
+            {t('form.clear')}
+          </button>
+        </div>
+      </div>
+      <p className="hint no-print">{t('form.hint')}</p>
+      <form onSubmit={submit} className="dc01">
+        {DC01_COLUMNS.map((c) => {
+          const found = findingsFor(c.key)
+          const id = `f-${c.key}`
+          return (
+            <div
+              key={c.key}
+              className={found.some((f) => f.severity === 'error') ? 'field has-error' : found.length ? 'field has-warning' : 'field'}
+            >
+              <label htmlFor={id}>
+                {c.label}
+                {c.required ? ' *' : ''}
+              </label>
+              <input
+                id={id}
+                name={c.key}
+                value={values[c.key] ?? ''}
+                list={UNIT_FIELDS.includes(c.key) ? 'units-2025' : undefined}
+                aria-invalid={found.some((f) => f.severity === 'error')}
+                aria-describedby={found.length ? `${id}-findings` : undefined}
+                onChange={(e) => setValues((v) => ({ ...v, [c.key]: e.target.value }))}
+              />
+              {found.length > 0 && (
+                <ul id={`${id}-findings`} className="findings">
+                  {found.map((f) => (
+                    <li key={f.rule} className={f.severity}>
+                      {f.message[lang]}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )
+        })}
+        <datalist id="units-2025">
+          {units.data?.items.map((u) => (
+            <option key={u.code} value={u.code}>
+              {u.name}
+            </option>
+          ))}
+        </datalist>
+        <div className="summary no-print">
+          {checked && (
+            <p>
+              {t('form.completeness')}: {checked.completeness}% · {t('form.errors')}: {errors} · {t('form.warnings')}:{' '}
+              {checked.findings.length - errors}
+            </p>
+          )}
+          {general.length > 0 && (
+            <ul className="findings">
+              {general.map((f) => (
+                <li key={f.rule} className={f.severity}>
+                  {f.message[lang]}
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="submit" disabled={save.isPending}>
+            {t('form.save')}
+          </button>
+          {save.data && (
+            <p role="status" className={save.data.outcome === 'needs_correction' ? 'error' : 'notice'}>
+              {t(`form.outcome.${save.data.outcome}` as 'form.outcome.accepted')}
+            </p>
+          )}
+          {save.error && (
+            <p className="error" role="alert">
+              {save.error instanceof ApiError ? save.error.text[lang] : t('app.error')}
+            </p>
+          )}
+        </div>
+      </form>
+    </section>
+  )
+}
