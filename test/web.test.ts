@@ -2,7 +2,7 @@
 // `coso serve` on the embedded engine (the API's behaviour on both engines is tested through
 // HTTP elsewhere). Screenshots of each page go to .coso-test/screenshots (not committed).
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { type Browser, chromium, type Page } from 'playwright-core'
@@ -129,6 +129,27 @@ describe('the web app in Chromium', { skip }, () => {
     await page.getByLabel('Họ tên (không cần dấu)').fill('le thi moi')
     await page.keyboard.press('Enter')
     await page.getByRole('link', { name: 'Lê Thị Mới' }).waitFor()
+  })
+
+  test('upload a file, follow the progress to the report, download the correction file', async () => {
+    const file = join(tempDir(), 'upload.csv')
+    writeFileSync(
+      file,
+      `${HEADER}\nU-1,06/01/2026,06652,Vũ Văn Một,01/01/1970,Nam,,Kinh,H5,Chủ hộ,06652\nU-2,06/01/2026,06652,Vũ Thị Hai,31/02/1975,Nữ,,Kinh,H5,Vợ,06652\n`,
+    )
+    await page.getByRole('link', { name: 'Nhập tệp' }).click()
+    await page.getByLabel('Tệp (CSV, XLSX, JSON Lines)').setInputFiles(file)
+    await page.getByRole('button', { name: 'Tải lên và nhập' }).click()
+    await page.getByRole('heading', { name: 'upload.csv — đã xong' }).waitFor({ timeout: 60_000 })
+    await page.getByRole('figure', { name: 'Kết quả theo loại' }).waitFor()
+    assert.match(await page.getByRole('figure', { name: 'Kết quả theo loại' }).innerText(), /Cần sửa\s+1/)
+    await shot('import')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải tệp sửa lỗi (CSV)' }).click()])
+    const saved = join(tempDir(), 'corrections.csv')
+    await download.saveAs(saved)
+    const text = readFileSync(saved, 'utf8')
+    assert.match(text, /U-2/)
+    assert.doesNotMatch(text, /U-1/)
   })
 
   test('logging out returns to the login form', async () => {

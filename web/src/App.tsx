@@ -8,6 +8,7 @@ import { useI18n } from './i18n/i18n.tsx'
 import { PasswordChange, TotpSetup } from './pages/FinishLogin.tsx'
 import { FormEntryPage } from './pages/FormEntry.tsx'
 import { HouseholdPage } from './pages/Household.tsx'
+import { ImportPage } from './pages/Import.tsx'
 import { Login } from './pages/Login.tsx'
 import { PersonPage } from './pages/Person.tsx'
 import { SearchPage } from './pages/Search.tsx'
@@ -57,6 +58,7 @@ export function App() {
         <nav aria-label={t('nav.main')}>
           {current.permissions.includes('register.read') && <Link href="/">{t('nav.search')}</Link>}
           {current.permissions.includes('forms.write') && <Link href="/forms/new">{t('nav.form')}</Link>}
+          {current.permissions.includes('forms.write') && <Link href="/imports">{t('nav.import')}</Link>}
         </nav>
         <span className="who">
           {current.user.username} · {current.user.role}
@@ -69,6 +71,9 @@ export function App() {
       <main>
         <Switch>
           <Route path="/persons/:id">{(params) => <PersonPage id={params.id} />}</Route>
+          <Route path="/imports">
+            <ImportPage />
+          </Route>
           <Route path="/forms/new">
             <FormEntryPage />
           </Route>
