@@ -38,6 +38,10 @@ describe('the web app in Chromium', { skip }, () => {
       },
     )
     assert.equal(add.code, 0, add.stderr)
+    const auditor = await runCli(['users', 'add', '--username', 'kiemtra', '--role', 'auditor', '--password-stdin', ...db.flags], {
+      input: `${TEST_PASSWORD}\n`,
+    })
+    assert.equal(auditor.code, 0, auditor.stderr)
     const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
     for (const line of exported.stdout.trim().split('\n')) {
       const p = JSON.parse(line) as { id: string; personal_id: string }
@@ -142,7 +146,7 @@ describe('the web app in Chromium', { skip }, () => {
     await page.getByRole('button', { name: 'Tải lên và nhập' }).click()
     await page.getByRole('heading', { name: 'upload.csv — đã xong' }).waitFor({ timeout: 60_000 })
     await page.getByRole('figure', { name: 'Kết quả theo loại' }).waitFor()
-    assert.match(await page.getByRole('figure', { name: 'Kết quả theo loại' }).innerText(), /Cần sửa\s+1/)
+    assert.match((await page.getByRole('figure', { name: 'Kết quả theo loại' }).textContent()) ?? '', /Cần sửa\s*1/)
     await shot('import')
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải tệp sửa lỗi (CSV)' }).click()])
     const saved = join(tempDir(), 'corrections.csv')
@@ -157,5 +161,19 @@ describe('the web app in Chromium', { skip }, () => {
     await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
     const session = await page.evaluate(async () => (await fetch('/api/session')).status)
     assert.equal(session, 401)
+  })
+
+  test('an auditor lands on the audit log and finds the officer’s reads of a person', async () => {
+    await page.getByLabel('Tên đăng nhập').fill('kiemtra')
+    await page.getByLabel('Mật khẩu').fill(TEST_PASSWORD)
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.getByRole('heading', { name: 'Nhật ký truy cập' }).waitFor()
+    assert.equal(await page.getByRole('link', { name: 'Tra cứu nhân khẩu' }).count(), 0, 'no register in the auditor’s navigation')
+    assert.equal(await page.getByText('upload.csv').count(), 0, 'nothing the officer saw is left in the page cache')
+    await page.getByLabel('Người (mã trong sổ)').fill(ids['022080000123'] as string)
+    await page.getByRole('button', { name: 'Tìm' }).click()
+    await page.getByRole('cell', { name: 'person.read' }).first().waitFor()
+    assert.ok((await page.getByRole('cell', { name: 'hatu', exact: true }).count()) >= 1)
+    await shot('audit')
   })
 })

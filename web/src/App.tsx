@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react'
 import { Link, Route, Switch } from 'wouter'
 import { ApiError, api, type Session, whenExpired } from './api.ts'
 import { useI18n } from './i18n/i18n.tsx'
+import { AuditPage } from './pages/Audit.tsx'
 import { PasswordChange, TotpSetup } from './pages/FinishLogin.tsx'
 import { FormEntryPage } from './pages/FormEntry.tsx'
 import { HouseholdPage } from './pages/Household.tsx'
@@ -12,6 +13,7 @@ import { ImportPage } from './pages/Import.tsx'
 import { Login } from './pages/Login.tsx'
 import { PersonPage } from './pages/Person.tsx'
 import { SearchPage } from './pages/Search.tsx'
+import { UsersPage } from './pages/Users.tsx'
 
 export function App() {
   const { t, toggle } = useI18n()
@@ -49,16 +51,23 @@ export function App() {
 
   const logout = async () => {
     await api('DELETE', '/api/session').catch(() => {})
+    // Nothing the last user saw stays for the next one on this browser.
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' })
+    sessionStorage.clear()
     client.setQueryData(['session'], null)
   }
+  const can = (permission: string) => current.permissions.includes(permission)
+  const home = can('register.read') ? <SearchPage /> : can('audit.read') ? <AuditPage /> : can('users.manage') ? <UsersPage /> : null
   return (
     <div className="shell">
       <header>
         <strong>coso</strong>
         <nav aria-label={t('nav.main')}>
-          {current.permissions.includes('register.read') && <Link href="/">{t('nav.search')}</Link>}
-          {current.permissions.includes('forms.write') && <Link href="/forms/new">{t('nav.form')}</Link>}
-          {current.permissions.includes('forms.write') && <Link href="/imports">{t('nav.import')}</Link>}
+          {can('register.read') && <Link href="/">{t('nav.search')}</Link>}
+          {can('forms.write') && <Link href="/forms/new">{t('nav.form')}</Link>}
+          {can('forms.write') && <Link href="/imports">{t('nav.import')}</Link>}
+          {can('users.manage') && <Link href="/users">{t('nav.users')}</Link>}
+          {can('audit.read') && <Link href="/audit">{t('nav.audit')}</Link>}
         </nav>
         <span className="who">
           {current.user.username} · {current.user.role}
@@ -70,17 +79,29 @@ export function App() {
       </header>
       <main>
         <Switch>
-          <Route path="/persons/:id">{(params) => <PersonPage id={params.id} />}</Route>
-          <Route path="/imports">
-            <ImportPage />
-          </Route>
-          <Route path="/forms/new">
-            <FormEntryPage />
-          </Route>
-          <Route path="/households/:id">{(params) => <HouseholdPage id={params.id} />}</Route>
-          <Route>
-            <SearchPage />
-          </Route>
+          {can('register.read') && <Route path="/persons/:id">{(params) => <PersonPage id={params.id} />}</Route>}
+          {can('register.read') && <Route path="/households/:id">{(params) => <HouseholdPage id={params.id} />}</Route>}
+          {can('forms.write') && (
+            <Route path="/forms/new">
+              <FormEntryPage username={current.user.username} />
+            </Route>
+          )}
+          {can('forms.write') && (
+            <Route path="/imports">
+              <ImportPage />
+            </Route>
+          )}
+          {can('users.manage') && (
+            <Route path="/users">
+              <UsersPage />
+            </Route>
+          )}
+          {can('audit.read') && (
+            <Route path="/audit">
+              <AuditPage />
+            </Route>
+          )}
+          <Route>{home}</Route>
         </Switch>
       </main>
     </div>

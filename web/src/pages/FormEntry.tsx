@@ -24,7 +24,6 @@ interface Saved {
   findings: Finding[]
 }
 
-const DRAFT = 'coso.form-draft'
 const UNIT_FIELDS: Dc01Key[] = ['collecting_unit', 'permanent_unit', 'current_unit']
 const today = () => {
   const d = new Date()
@@ -32,7 +31,10 @@ const today = () => {
 }
 const blank = (): Partial<Record<Dc01Key, string>> => ({ collected_on: today(), nationality: 'Việt Nam' })
 
-function loadDraft(): Partial<Record<Dc01Key, string>> {
+/** Each user's draft is their own: kept across an expired session, never shown to someone else. */
+const draftKey = (username: string) => `coso.form-draft.${username}`
+
+function loadDraft(DRAFT: string): Partial<Record<Dc01Key, string>> {
   try {
     return { ...blank(), ...JSON.parse(localStorage.getItem(DRAFT) ?? '{}') }
   } catch {
@@ -40,9 +42,10 @@ function loadDraft(): Partial<Record<Dc01Key, string>> {
   }
 }
 
-export function FormEntryPage() {
+export function FormEntryPage({ username }: { username: string }) {
   const { t, lang } = useI18n()
-  const [values, setValues] = useState<Partial<Record<Dc01Key, string>>>(loadDraft)
+  const DRAFT = draftKey(username)
+  const [values, setValues] = useState<Partial<Record<Dc01Key, string>>>(() => loadDraft(DRAFT))
   const [checked, setChecked] = useState<Checked | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
   const units = useQuery({
@@ -71,7 +74,7 @@ export function FormEntryPage() {
         .catch(() => {})
     }, 300)
     return () => clearTimeout(timer.current)
-  }, [values])
+  }, [values, DRAFT])
 
   const findingsFor = (key: string) => checked?.findings.filter((f) => f.field === key) ?? []
   const general = checked?.findings.filter((f) => !f.field || !DC01_COLUMNS.some((c) => c.key === f.field)) ?? []

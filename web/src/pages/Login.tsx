@@ -22,6 +22,8 @@ export function Login({ notice, languageButton, onDone }: { notice: string | nul
         ...(data.get('totp') ? { totp: String(data.get('totp')) } : {}),
       })
       onDone()
+      // A new login starts from nothing another user left in this browser's cache.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' })
       await client.invalidateQueries({ queryKey: ['session'] })
     } catch (e) {
       if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') setNeedTotp(true)
