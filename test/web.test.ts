@@ -156,6 +156,19 @@ describe('the web app in Chromium', { skip }, () => {
     assert.doesNotMatch(text, /U-1/)
   })
 
+  test('the correction queue: open the held form, fix it, save it as its correction', async () => {
+    await page.getByRole('link', { name: 'Phiếu cần sửa' }).click()
+    await page.getByRole('cell', { name: /U-2/ }).waitFor()
+    await page.getByRole('link', { name: 'Sửa phiếu' }).first().click()
+    await page.getByLabel('Ngày, tháng, năm sinh').waitFor()
+    await page.waitForFunction("document.getElementById('f-full_name')?.value === 'Vũ Thị Hai'") // filled from the held form
+    await page.getByLabel('Ngày, tháng, năm sinh').fill('28/02/1975')
+    await page.getByRole('button', { name: 'Lưu phiếu' }).click()
+    await page.getByRole('status').filter({ hasText: 'Đã nhận phiếu' }).waitFor()
+    await page.getByRole('link', { name: 'Phiếu cần sửa' }).click()
+    await page.getByText('Không có phiếu nào.').waitFor()
+  })
+
   test('logging out returns to the login form', async () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).click()
     await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()

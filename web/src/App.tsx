@@ -6,6 +6,7 @@ import { Link, Route, Switch } from 'wouter'
 import { ApiError, api, type Session, whenExpired } from './api.ts'
 import { useI18n } from './i18n/i18n.tsx'
 import { AuditPage } from './pages/Audit.tsx'
+import { CorrectionsPage } from './pages/Corrections.tsx'
 import { PasswordChange, TotpSetup } from './pages/FinishLogin.tsx'
 import { FormEntryPage } from './pages/FormEntry.tsx'
 import { HouseholdPage } from './pages/Household.tsx'
@@ -66,6 +67,7 @@ export function App() {
           {can('register.read') && <Link href="/">{t('nav.search')}</Link>}
           {can('forms.write') && <Link href="/forms/new">{t('nav.form')}</Link>}
           {can('forms.write') && <Link href="/imports">{t('nav.import')}</Link>}
+          {can('forms.write') && <Link href="/corrections">{t('nav.corrections')}</Link>}
           {can('users.manage') && <Link href="/users">{t('nav.users')}</Link>}
           {can('audit.read') && <Link href="/audit">{t('nav.audit')}</Link>}
         </nav>
@@ -89,6 +91,11 @@ export function App() {
           {can('forms.write') && (
             <Route path="/imports">
               <ImportPage />
+            </Route>
+          )}
+          {can('forms.write') && (
+            <Route path="/corrections">
+              <CorrectionsPage />
             </Route>
           )}
           {can('users.manage') && (

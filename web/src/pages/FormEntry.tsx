@@ -64,6 +64,18 @@ export function FormEntryPage({ username }: { username: string }) {
     },
   })
 
+  // Opened from the correction queue: the held form, as typed, to fix and save again.
+  const from = new URLSearchParams(window.location.search).get('from')
+  const held = useQuery({
+    queryKey: ['form', from],
+    enabled: Boolean(from),
+    queryFn: () => api<{ raw: Partial<Record<Dc01Key, string>> }>('GET', `/api/forms/${encodeURIComponent(from ?? '')}`),
+    staleTime: Infinity,
+  })
+  useEffect(() => {
+    if (held.data) setValues({ ...held.data.raw })
+  }, [held.data])
+
   // Checked as typed, a moment after the last key; the draft is kept at every change.
   useEffect(() => {
     localStorage.setItem(DRAFT, JSON.stringify(values))
