@@ -4,7 +4,6 @@
 // connections, alternating rounds; prints req/s and p99 for both and the throughput cost.
 // Run: npm run bench:access [-- --persons 20000]
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,10 +13,10 @@ import autocannon from 'autocannon'
 import pg from 'pg'
 import { startServer } from '../src/app.ts'
 import { createLogger } from '../src/platform/log.ts'
+import { benchDatabase } from './database.ts'
 
 const SELF = fileURLToPath(import.meta.url)
 const COSO = fileURLToPath(new URL('../bin/coso.js', import.meta.url))
-const SERVER = process.env.COSO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const DURATION = Number(process.env.DURATION ?? 10)
 const ROUNDS = 3
 
@@ -86,12 +85,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const { values } = parseArgs({ options: { persons: { type: 'string', default: '20000' } } })
-  const name = `coso_bench_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: SERVER })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  const url = new URL(SERVER)
-  url.pathname = `/${name}`
+  const database = await benchDatabase()
+  const url = new URL(database.url)
   const dir = mkdtempSync(join(tmpdir(), 'coso-bench-access-'))
   try {
     const flags = ['--database-url', url.toString()]
@@ -129,8 +124,7 @@ async function main() {
     console.log(`access on   ${Math.round(g.rps)} req/s, p99 ${g.p99} ms (token, scope check, audit entry in the read's transaction)`)
     console.log(`throughput cost ${((1 - g.rps / o.rps) * 100).toFixed(0)}% (goal ≤ 40%)`)
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-    await admin.end()
+    await database.drop()
     rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -18,12 +18,12 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
 import pg from 'pg'
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams'
 import { DC01_KEYS } from '../src/intake/dc01.ts'
+import { benchDatabase, SERVER } from './database.ts'
 
 const COSO = fileURLToPath(new URL('../bin/coso.js', import.meta.url))
 // As `npx coso` runs it (the flags of bin/coso.js's shebang).
 const NODE_FLAGS = ['--max-old-space-size=256']
 const OUT = fileURLToPath(new URL('./out/', import.meta.url))
-const SERVER = process.env.COSO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 interface Run {
   seconds: number
@@ -121,25 +121,6 @@ async function registerFloor(engine: string, target: string) {
   console.log(seconds)
 }
 
-async function serverDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `coso_bench_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: SERVER })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(SERVER)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: SERVER })
-      await c.connect()
-      await c.query(`DROP DATABASE ${name} WITH (FORCE)`)
-      await c.end()
-    },
-  }
-}
-
 async function main() {
   const { values } = parseArgs({
     options: { persons: { type: 'string', default: '305402' }, engines: { type: 'string', default: 'pglite,postgresql' } },
@@ -161,14 +142,14 @@ async function main() {
       flags = ['--data', dir]
       cleanup = async () => rmSync(dir, { recursive: true, force: true })
     } else {
-      const db = await serverDatabase()
+      const db = await benchDatabase()
       flags = ['--database-url', db.url]
       cleanup = db.drop
     }
     try {
       await run([COSO, 'migrate', ...flags]) // creates the database
       const idle = await run([COSO, 'units', 'get', '06652', ...flags]) // start-up memory on an existing database
-      const copyUrl = engine === 'pglite' ? '' : (await serverDatabase()).url
+      const copyUrl = engine === 'pglite' ? '' : (await benchDatabase()).url
       const copy = await run([fileURLToPath(import.meta.url), 'copy', engine, copyUrl, file])
       const copySeconds = Number(copy.stdout.trim())
       const imp = await run([COSO, 'import', file, '--json', ...flags])

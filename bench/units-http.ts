@@ -2,16 +2,14 @@
 // the time from process start to the first answer on an existing embedded database.
 // Run: npm run bench:units   (needs the PostgreSQL server of DATABASE_URL or 127.0.0.1:5432/test)
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import pg from 'pg'
+import { benchDatabase } from './database.ts'
 
 const COSO = fileURLToPath(new URL('../bin/coso.js', import.meta.url))
-const SERVER = process.env.COSO_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const DURATION = Number(process.env.DURATION ?? 10)
 const CODES = ['06652', '06886', '06799', '07090', '06658', '06688', '06985', '07093']
 
@@ -48,7 +46,6 @@ async function load(url: string) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'coso-bench-'))
-const dbName = `coso_bench_${randomBytes(4).toString('hex')}`
 try {
   const first = await start(['--data', dir])
   const embedded = await load(first.url)
@@ -61,16 +58,11 @@ try {
   }
   starts.sort((a, b) => a - b)
 
-  const admin = new pg.Client({ connectionString: SERVER })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${dbName}`)
-  const url = new URL(SERVER)
-  url.pathname = `/${dbName}`
-  const server = await start(['--database-url', url.toString()])
+  const database = await benchDatabase()
+  const server = await start(['--database-url', database.url])
   const postgres = await load(server.url)
   await server.stop()
-  await admin.query(`DROP DATABASE ${dbName} WITH (FORCE)`)
-  await admin.end()
+  await database.drop()
 
   console.log(`GET /api/units/:code, 20 connections, ${DURATION} s, load generator on the same machine`)
   console.log(`  pglite      ${embedded.rps} req/s  p99 ${embedded.p99} ms  errors ${embedded.errors}   (goal ≥ 2,000 req/s)`)

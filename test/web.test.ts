@@ -92,6 +92,17 @@ describe('the web app in Chromium', { skip }, () => {
     await shot('household')
   })
 
+  test('the overview: the officer’s unit in a table, and the map of 54 units with its attribution', async () => {
+    await page.getByRole('link', { name: 'Tổng quan' }).click()
+    await page.getByRole('heading', { name: 'Tổng quan theo đơn vị' }).waitFor()
+    await page.getByRole('cell', { name: /\(06652\)/ }).waitFor()
+    assert.equal(await page.getByRole('cell', { name: /\(07192\)/ }).count(), 0, 'only the officer’s units')
+    await page.locator('figure.map path').nth(53).waitFor({ state: 'attached' })
+    assert.equal(await page.locator('figure.map path').count(), 54)
+    assert.match((await page.locator('figure.map figcaption').textContent()) ?? '', /Lam Ngoc Khuong/)
+    await shot('overview')
+  })
+
   test('a commune officer cannot reach another commune’s person by URL', async () => {
     await page.goto(`${server.url}/persons/${ids['022190000456']}`)
     await page.getByRole('alert').filter({ hasText: 'ngoài địa bàn' }).waitFor()

@@ -1,11 +1,11 @@
 // The register as a table for other tools: one row per person, where they live in today's
 // units, and their household. Read in id pages inside one snapshot, so memory stays flat and
 // the rows agree with each other however long the export takes.
-import { type Gazetteer, gazetteer } from '../geo/service.ts'
+import { gazetteer } from '../geo/service.ts'
 import { provinceCode } from '../platform/config.ts'
 import { type Db, inSnapshot } from '../platform/db.ts'
 import * as q from './queries.ts'
-import { birthDate } from './service.ts'
+import { birthDate, type UnitToday, unitToday } from './service.ts'
 
 /** Where the rows go: the header once, then each row (empty values are null). */
 export interface TableSink {
@@ -41,36 +41,6 @@ export const PERSON_COLUMNS = [
 ] as const
 
 const PAGE = 2000
-
-export interface UnitToday {
-  unit: string | null
-  /** When the old unit was split, the units the person may live in today. */
-  candidates: string[]
-}
-
-/**
- * The unit in force today for a residence recorded under an older era. A unit that went whole
- * to one unit maps to it; a split one cannot be placed without the address, so only the
- * candidates are given (guessing would put people in the wrong commune's lists).
- */
-export function unitToday(g: Gazetteer, code: string | null, era: number | null, collectedOn: string | null): UnitToday {
-  if (code === null) return { unit: null, candidates: [] }
-  const versions = g.index.versions(code)
-  // The period the officer meant: the one in force on the collection day, else the era's last;
-  // a code from the other map (the importer warned of it) means its old unit, else the new one.
-  const onDay = collectedOn ? g.index.on(code, collectedOn) : undefined
-  const version =
-    (onDay && onDay.era === era ? onDay : undefined) ??
-    versions.filter((v) => v.era === era).at(-1) ??
-    versions.filter((v) => v.valid_to !== 'infinity').at(-1) ??
-    versions.at(-1)
-  if (!version) return { unit: null, candidates: [] }
-  if (version.valid_to === 'infinity') return { unit: code, candidates: [] }
-  const successors = g.successors(version.code, version.valid_from)
-  const only = successors[0]
-  if (successors.length === 1 && only?.portion === 'whole') return { unit: only.code, candidates: [] }
-  return { unit: null, candidates: successors.map((s) => s.code) }
-}
 
 const SEX = { M: 'Nam', F: 'Nữ' } as const
 

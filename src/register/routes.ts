@@ -97,6 +97,24 @@ export const registerRoutes: RouteModule = (app, { db }) => {
   )
 
   app.get(
+    '/api/overview',
+    {
+      config: { access: 'register.read' },
+      schema: {
+        tags,
+        summary: 'Persons and households per unit of today / Tổng hợp theo đơn vị',
+        description:
+          'Old-era units are counted in the unit they became; people of a split commune not yet placed are on a `split:OLDCODE` line. Only the caller’s units.',
+        response: {
+          200: z.object({ items: z.array(z.object({ unit: z.string(), persons: z.number(), households: z.number() })) }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => ({ items: await register.unitSummary(db, provinceCode(), scopeOf(request)) }),
+  )
+
+  app.get(
     '/api/households',
     {
       config: { access: 'register.read' },

@@ -1,6 +1,7 @@
 // register's functions for other modules. The importer hands it persons, households,
 // residences and relationships to add in its transaction; reads come later in this file.
 import type pg from 'pg'
+import { type Gazetteer, gazetteer } from '../geo/service.ts'
 import type { Db, Queryable } from '../platform/db.ts'
 import { badInput } from '../platform/errors.ts'
 import { uuidv7 } from '../platform/ids.ts'
@@ -276,4 +277,62 @@ export async function listHouseholds(
   scope: Scope,
 ) {
   return q.households(db, province, filter, scope)
+}
+
+export interface UnitToday {
+  unit: string | null
+  /** When the old unit was split, the units the person may live in today. */
+  candidates: string[]
+}
+
+/**
+ * The unit in force today for a residence recorded under an older era. A unit that went whole
+ * to one unit maps to it; a split one cannot be placed without the address, so only the
+ * candidates are given (guessing would put people in the wrong commune's lists).
+ */
+export function unitToday(g: Gazetteer, code: string | null, era: number | null, collectedOn: string | null): UnitToday {
+  if (code === null) return { unit: null, candidates: [] }
+  const versions = g.index.versions(code)
+  // The period the officer meant: the one in force on the collection day, else the era's last;
+  // a code from the other map (the importer warned of it) means its old unit, else the new one.
+  const onDay = collectedOn ? g.index.on(code, collectedOn) : undefined
+  const version =
+    (onDay && onDay.era === era ? onDay : undefined) ??
+    versions.filter((v) => v.era === era).at(-1) ??
+    versions.filter((v) => v.valid_to !== 'infinity').at(-1) ??
+    versions.at(-1)
+  if (!version) return { unit: null, candidates: [] }
+  if (version.valid_to === 'infinity') return { unit: code, candidates: [] }
+  const successors = g.successors(version.code, version.valid_from)
+  const only = successors[0]
+  if (successors.length === 1 && only?.portion === 'whole') return { unit: only.code, candidates: [] }
+  return { unit: null, candidates: successors.map((s) => s.code) }
+}
+
+export interface UnitSummary {
+  /** A unit in force today, or `split:OLDCODE` for people of a split old commune not placed yet. */
+  unit: string
+  persons: number
+  households: number
+}
+
+/**
+ * Persons and households per unit of today: old-era units are carried into the unit they
+ * became; people of a split commune stay on a visible `split:` line rather than be guessed.
+ */
+export async function unitSummary(db: Db, province: string, scope: string[] | null): Promise<UnitSummary[]> {
+  const g = await gazetteer(db.kysely)
+  const counts = await q.unitCounts(db.pool, province)
+  const out = new Map<string, UnitSummary>()
+  const add = (code: string | null, era: number | null, field: 'persons' | 'households', n: number) => {
+    if (code === null || (scope && !scope.includes(`${code}:${era}`))) return
+    const today = unitToday(g, code, era, null)
+    const unit = today.unit ?? `split:${code}`
+    const row = out.get(unit) ?? { unit, persons: 0, households: 0 }
+    row[field] += n
+    out.set(unit, row)
+  }
+  for (const r of counts.persons) add(r.unit_code, r.era, 'persons', r.n)
+  for (const r of counts.households) add(r.unit_code, r.era, 'households', r.n)
+  return [...out.values()].sort((a, b) => a.unit.localeCompare(b.unit))
 }

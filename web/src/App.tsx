@@ -12,6 +12,7 @@ import { FormEntryPage } from './pages/FormEntry.tsx'
 import { HouseholdPage } from './pages/Household.tsx'
 import { ImportPage } from './pages/Import.tsx'
 import { Login } from './pages/Login.tsx'
+import { OverviewPage } from './pages/Overview.tsx'
 import { PersonPage } from './pages/Person.tsx'
 import { SearchPage } from './pages/Search.tsx'
 import { UsersPage } from './pages/Users.tsx'
@@ -65,6 +66,7 @@ export function App() {
         <strong>coso</strong>
         <nav aria-label={t('nav.main')}>
           {can('register.read') && <Link href="/">{t('nav.search')}</Link>}
+          {can('register.read') && <Link href="/overview">{t('nav.overview')}</Link>}
           {can('forms.write') && <Link href="/forms/new">{t('nav.form')}</Link>}
           {can('forms.write') && <Link href="/imports">{t('nav.import')}</Link>}
           {can('forms.write') && <Link href="/corrections">{t('nav.corrections')}</Link>}
@@ -81,6 +83,11 @@ export function App() {
       </header>
       <main>
         <Switch>
+          {can('register.read') && (
+            <Route path="/overview">
+              <OverviewPage />
+            </Route>
+          )}
           {can('register.read') && <Route path="/persons/:id">{(params) => <PersonPage id={params.id} />}</Route>}
           {can('register.read') && <Route path="/households/:id">{(params) => <HouseholdPage id={params.id} />}</Route>}
           {can('forms.write') && (
