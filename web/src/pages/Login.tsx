@@ -49,6 +49,7 @@ export function Login({ notice, languageButton, onDone }: { notice: string | nul
           {t('login.password')}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
+        {needTotp && <p className="hint">{t('login.totpNeeded')}</p>}
         {needTotp && (
           <label>
             {t('login.totp')}
