@@ -129,6 +129,10 @@ describe('the web app in Chromium', { skip }, () => {
     await page.getByLabel('Ngày, tháng, năm sinh').fill('31/02/1990')
     await page.getByLabel('Giới tính').fill('Nữ')
     await page.getByLabel('Nơi thường trú (mã xã)').fill('06652')
+    // The address names the commune: the form offers its code for the day the form was collected.
+    await page.getByLabel('Nơi ở hiện tại (chi tiết)').fill('Tổ 5, phường Hà Tu, Hạ Long')
+    await page.getByRole('button', { name: /Phường Hà Tu \(06652\)/ }).click()
+    assert.equal(await page.getByLabel('Nơi ở hiện tại (mã xã)').inputValue(), '06652')
     const dateField = page.locator('.field', { has: page.getByLabel('Ngày, tháng, năm sinh') })
     await dateField.locator('.findings .error').waitFor()
     await shot('form-entry')

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { DC01_COLUMNS } from '../../../src/intake/dc01.ts'
 import { en, vi } from './messages.ts'
 
 const SRC = join(import.meta.dirname, '..')
@@ -25,4 +26,11 @@ test('every t("…") in the pages names a key that exists', () => {
   assert.ok(used.size > 20, `${used.size} keys used`)
   const missing = [...used].filter((k) => !(k in vi))
   assert.deepEqual(missing, [])
+})
+
+test('every DC01 field has its label in both languages (the Vietnamese one is the layout’s own)', () => {
+  for (const c of DC01_COLUMNS) {
+    assert.equal(vi[`dc01.${c.key}` as keyof typeof vi], c.label, c.key)
+    assert.ok(en[`dc01.${c.key}` as keyof typeof en], c.key)
+  }
 })

@@ -6,6 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { DC01_COLUMNS, type Dc01Key } from '../../../src/intake/dc01.ts'
 import { ApiError, api } from '../api.ts'
 import { useI18n } from '../i18n/i18n.tsx'
+import type { MessageKey } from '../i18n/messages.ts'
 
 interface Finding {
   rule: string
@@ -25,6 +26,50 @@ interface Saved {
 }
 
 const UNIT_FIELDS: Dc01Key[] = ['collecting_unit', 'permanent_unit', 'current_unit']
+/** An address field and the unit field its resolved commune fills. */
+const ADDRESS_UNIT: Partial<Record<Dc01Key, Dc01Key>> = { permanent_address: 'permanent_unit', current_address: 'current_unit' }
+
+interface Candidate {
+  code: string
+  name: string
+  level: string
+  era: number
+  valid_from: string | null
+  valid_to: string | null
+}
+
+/** The collection date as ISO (the units an address names depend on it), else today. */
+function isoDay(typed: string | undefined): string {
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec((typed ?? '').trim())
+  return m ? `${m[3]}-${(m[2] as string).padStart(2, '0')}-${(m[1] as string).padStart(2, '0')}` : new Date().toISOString().slice(0, 10)
+}
+
+/** The commune an address names, suggested for its unit field (the resolver reads both eras). */
+function AddressSuggestion({ text, unit, on, onPick }: { text: string; unit: string; on: string; onPick: (code: string) => void }) {
+  const { t } = useI18n()
+  const [query, setQuery] = useState('')
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(text.trim()), 400)
+    return () => clearTimeout(timer)
+  }, [text])
+  const resolved = useQuery({
+    queryKey: ['resolve', query, on],
+    enabled: query.length >= 4,
+    queryFn: () => api<{ candidates: Candidate[] }>('GET', `/api/addresses/resolve?text=${encodeURIComponent(query)}&on=${on}`),
+    staleTime: Infinity,
+  })
+  // The commune in force on the collection day: that is the code the form must carry.
+  const best = resolved.data?.candidates.find(
+    (c) => c.level === 'commune' && (c.valid_from ?? '0000') <= on && (c.valid_to === null || on < c.valid_to),
+  )
+  if (!best || best.code === unit) return null
+  return (
+    <button type="button" className="link suggestion" onClick={() => onPick(best.code)}>
+      {t('form.useUnit')} {best.name} ({best.code}
+      {best.era === 2025 ? '' : `, ${best.era}`})
+    </button>
+  )
+}
 const today = () => {
   const d = new Date()
   return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`
@@ -128,7 +173,7 @@ export function FormEntryPage({ username }: { username: string }) {
               className={found.some((f) => f.severity === 'error') ? 'field has-error' : found.length ? 'field has-warning' : 'field'}
             >
               <label htmlFor={id}>
-                {c.label}
+                {t(`dc01.${c.key}` as MessageKey)}
                 {c.required ? ' *' : ''}
               </label>
               <input
@@ -140,6 +185,14 @@ export function FormEntryPage({ username }: { username: string }) {
                 aria-describedby={found.length ? `${id}-findings` : undefined}
                 onChange={(e) => setValues((v) => ({ ...v, [c.key]: e.target.value }))}
               />
+              {ADDRESS_UNIT[c.key] && (
+                <AddressSuggestion
+                  text={values[c.key] ?? ''}
+                  unit={values[ADDRESS_UNIT[c.key] as Dc01Key] ?? ''}
+                  on={isoDay(values.collected_on)}
+                  onPick={(code) => setValues((v) => ({ ...v, [ADDRESS_UNIT[c.key] as Dc01Key]: code }))}
+                />
+              )}
               {found.length > 0 && (
                 <ul id={`${id}-findings`} className="findings">
                   {found.map((f) => (
