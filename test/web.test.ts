@@ -31,6 +31,10 @@ describe('the web app in Chromium', { skip }, () => {
     const file = join(tempDir(), 'forms.csv')
     writeFileSync(file, `${HEADER}\n${ROWS.join('\n')}\n`)
     assert.equal((await runCli(['import', file, ...db.flags])).code, 0)
+    // The same form number again with another birth date: a conflict, kept for review.
+    const again = join(tempDir(), 'again.csv')
+    writeFileSync(again, `${HEADER}\n${(ROWS[0] as string).replace('12/03/1980', '13/03/1980')}\n`)
+    assert.equal((await runCli(['import', again, ...db.flags])).code, 0)
     const add = await runCli(
       ['users', 'add', '--username', 'hatu', '--role', 'commune-officer', '--unit', '06652', '--password-stdin', ...db.flags],
       {
@@ -182,6 +186,14 @@ describe('the web app in Chromium', { skip }, () => {
     await page.getByRole('status').filter({ hasText: 'Đã nhận phiếu' }).waitFor()
     await page.getByRole('link', { name: 'Phiếu cần sửa' }).click()
     await page.getByText('Không có phiếu nào.').waitFor()
+    // A conflict opens beside the accepted form, the differing field marked.
+    await page.getByRole('button', { name: 'Xung đột' }).click()
+    await page.getByRole('button', { name: 'So sánh' }).click()
+    const differs = page.locator('table.compare tr.differs')
+    await differs.first().waitFor()
+    assert.equal(await differs.count(), 1)
+    assert.match((await differs.textContent()) ?? '', /12\/03\/1980.*13\/03\/1980/)
+    await shot('conflict')
   })
 
   test('logging out returns to the login form', async () => {

@@ -246,6 +246,7 @@ export interface FormFilter {
   state?: FormState | undefined
   unit?: string | undefined
   person?: string | undefined
+  form_no?: string | undefined
   after?: string | undefined
   limit: number
   /** The caller's units as `code:era`; null: the whole province. */
@@ -260,6 +261,7 @@ export async function forms(db: Queryable, province: string, filter: FormFilter)
         AND ($2::uuid IS NULL OR f.batch_id = $2) AND ($3::text IS NULL OR f.state = $3)
         AND ($4::text IS NULL OR f.collecting_unit = $4) AND ($5::uuid IS NULL OR f.person_id = $5)
         AND ($6::uuid IS NULL OR f.id > $6) AND ($8::text[] IS NULL OR (f.collecting_unit || ':' || f.era) = ANY($8::text[]))
+        AND ($9::text IS NULL OR f.form_no = $9)
       ORDER BY f.id LIMIT $7`,
     [
       province,
@@ -270,6 +272,7 @@ export async function forms(db: Queryable, province: string, filter: FormFilter)
       filter.after ?? null,
       filter.limit,
       filter.scope,
+      filter.form_no ?? null,
     ],
   )
   return rows

@@ -173,6 +173,7 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
             .regex(/^\d{5}$/)
             .optional(),
           person: Id.optional(),
+          form_no: z.string().max(100).optional(),
           after: Id.optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
