@@ -121,7 +121,7 @@ export async function archive(
     for (let after = start.chain_no; after < upTo; ) {
       const page = (await q.sealedPage(client, province, after, PAGE)).filter((e) => e.chain_no <= upTo)
       if (page.length === 0) break
-      for (const e of page) if (!out.write(`${JSON.stringify({ ...e, details: e.details })}\n`)) await once(out, 'drain')
+      for (const e of page) if (!out.write(`${JSON.stringify(e)}\n`)) await once(out, 'drain')
       const last = page[page.length - 1] as (typeof page)[number]
       anchor = { chain_no: last.chain_no, hash: last.hash }
       after = last.chain_no

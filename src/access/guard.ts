@@ -4,7 +4,7 @@
 // The hook below authenticates (API token, else session cookie with CSRF for writes), checks the
 // permission and leaves the caller on `request.actor` for the route's queries and audit.
 import cookie from '@fastify/cookie'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import type { Db } from '../platform/db.ts'
 import { AppError } from '../platform/errors.ts'
 import type { App } from '../platform/http.ts'
@@ -55,11 +55,11 @@ export async function installGuard(app: App, db: Db, options: { enforce: boolean
     if (!access) throw new Error(`route ${String(route.method)} ${url} declares no access (config.access)`)
     for (const method of [route.method].flat()) if (method !== 'HEAD') table.push({ method, url, access })
   })
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config
     const access = config.access
     if (!access || access === 'public' || !options.enforce) return
-    await authenticate(db, request, reply)
+    await authenticate(db, request)
     const actor = request.actor as Actor
     const stage = request.session?.stage
     if (stage && stage !== 'full' && !config.anyStage) {
@@ -87,7 +87,7 @@ export async function installGuard(app: App, db: Db, options: { enforce: boolean
   return table
 }
 
-async function authenticate(db: Db, request: FastifyRequest, _reply: FastifyReply) {
+async function authenticate(db: Db, request: FastifyRequest) {
   const info = { address: request.ip ?? null, requestId: request.id }
   const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1]
   if (request.headers.authorization !== undefined) {

@@ -12,7 +12,6 @@ import { type Db, inTransaction } from '../platform/db.ts'
 import { AppError, badInput, notFound } from '../platform/errors.ts'
 import { uuidv7 } from '../platform/ids.ts'
 import * as register from '../register/service.ts'
-import { GENESIS } from './chain.ts'
 import { hashPassword, oneTimePassword, PASSWORD_MESSAGES, passwordProblem, verifyPassword } from './password.ts'
 import * as q from './queries.ts'
 import { isRole, PERMISSIONS, type Permission, permissionsOf, type Role, SCOPED_ROLES } from './roles.ts'
@@ -733,5 +732,3 @@ export async function audited<T>(
     throw error
   }
 }
-
-export { GENESIS }

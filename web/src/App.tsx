@@ -1,10 +1,11 @@
 // The shell: who is logged in decides what shows — the login, a login to finish (password
 // change, TOTP enrolment), or the pages with a navigation that fits the role.
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { Link, Route, Switch } from 'wouter'
 import { ApiError, api, type Session, whenExpired } from './api.ts'
 import { useI18n } from './i18n/i18n.tsx'
+import type { MessageKey } from './i18n/messages.ts'
 import { AuditPage } from './pages/Audit.tsx'
 import { CorrectionsPage } from './pages/Corrections.tsx'
 import { PasswordChange, TotpSetup } from './pages/FinishLogin.tsx'
@@ -16,6 +17,27 @@ import { OverviewPage } from './pages/Overview.tsx'
 import { PersonPage } from './pages/Person.tsx'
 import { SearchPage } from './pages/Search.tsx'
 import { UsersPage } from './pages/Users.tsx'
+
+interface Page {
+  path: string
+  permission: string
+  /** Its navigation entry, for pages reached from the menu. */
+  nav?: MessageKey
+  render: (params: Record<string, string | undefined>, session: Session) => ReactNode
+}
+
+/** The pages, each with the permission it needs: the menu and the routes both come from here. */
+const PAGES: Page[] = [
+  { path: '/', permission: 'register.read', nav: 'nav.search', render: () => <SearchPage /> },
+  { path: '/overview', permission: 'register.read', nav: 'nav.overview', render: () => <OverviewPage /> },
+  { path: '/forms/new', permission: 'forms.write', nav: 'nav.form', render: (_, s) => <FormEntryPage username={s.user.username} /> },
+  { path: '/imports', permission: 'forms.write', nav: 'nav.import', render: () => <ImportPage /> },
+  { path: '/corrections', permission: 'forms.write', nav: 'nav.corrections', render: () => <CorrectionsPage /> },
+  { path: '/users', permission: 'users.manage', nav: 'nav.users', render: () => <UsersPage /> },
+  { path: '/audit', permission: 'audit.read', nav: 'nav.audit', render: () => <AuditPage /> },
+  { path: '/persons/:id', permission: 'register.read', render: (p) => <PersonPage id={p.id as string} /> },
+  { path: '/households/:id', permission: 'register.read', render: (p) => <HouseholdPage id={p.id as string} /> },
+]
 
 export function App() {
   const { t, toggle } = useI18n()
@@ -58,20 +80,21 @@ export function App() {
     sessionStorage.clear()
     client.setQueryData(['session'], null)
   }
-  const can = (permission: string) => current.permissions.includes(permission)
-  const home = can('register.read') ? <SearchPage /> : can('audit.read') ? <AuditPage /> : can('users.manage') ? <UsersPage /> : null
+  const pages = PAGES.filter((p) => current.permissions.includes(p.permission))
+  // Any other path shows the first page of the menu this user has.
+  const home = pages.find((p) => p.nav)
   return (
     <div className="shell">
       <header>
         <strong>coso</strong>
         <nav aria-label={t('nav.main')}>
-          {can('register.read') && <Link href="/">{t('nav.search')}</Link>}
-          {can('register.read') && <Link href="/overview">{t('nav.overview')}</Link>}
-          {can('forms.write') && <Link href="/forms/new">{t('nav.form')}</Link>}
-          {can('forms.write') && <Link href="/imports">{t('nav.import')}</Link>}
-          {can('forms.write') && <Link href="/corrections">{t('nav.corrections')}</Link>}
-          {can('users.manage') && <Link href="/users">{t('nav.users')}</Link>}
-          {can('audit.read') && <Link href="/audit">{t('nav.audit')}</Link>}
+          {pages
+            .filter((p) => p.nav)
+            .map((p) => (
+              <Link key={p.path} href={p.path}>
+                {t(p.nav as MessageKey)}
+              </Link>
+            ))}
         </nav>
         <span className="who">
           {current.user.username} · {current.user.role}
@@ -83,39 +106,12 @@ export function App() {
       </header>
       <main>
         <Switch>
-          {can('register.read') && (
-            <Route path="/overview">
-              <OverviewPage />
+          {pages.map((p) => (
+            <Route key={p.path} path={p.path}>
+              {(params) => p.render(params, current)}
             </Route>
-          )}
-          {can('register.read') && <Route path="/persons/:id">{(params) => <PersonPage id={params.id} />}</Route>}
-          {can('register.read') && <Route path="/households/:id">{(params) => <HouseholdPage id={params.id} />}</Route>}
-          {can('forms.write') && (
-            <Route path="/forms/new">
-              <FormEntryPage username={current.user.username} />
-            </Route>
-          )}
-          {can('forms.write') && (
-            <Route path="/imports">
-              <ImportPage />
-            </Route>
-          )}
-          {can('forms.write') && (
-            <Route path="/corrections">
-              <CorrectionsPage />
-            </Route>
-          )}
-          {can('users.manage') && (
-            <Route path="/users">
-              <UsersPage />
-            </Route>
-          )}
-          {can('audit.read') && (
-            <Route path="/audit">
-              <AuditPage />
-            </Route>
-          )}
-          <Route>{home}</Route>
+          ))}
+          <Route>{home?.render({}, current) ?? null}</Route>
         </Switch>
       </main>
     </div>
