@@ -160,7 +160,7 @@ export async function withdrawBatch(client: pg.PoolClient, province: string, bat
 export interface PersonSummary {
   id: string
   name_display: string
-  name_fold: string
+  name_sort: string
   birth_year: number | null
   birth_month: number | null
   birth_day: number | null
@@ -190,10 +190,7 @@ export interface PersonQuery {
 const personInScope = (param: string) =>
   `EXISTS (SELECT 1 FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id AND (r.unit_code || ':' || r.era) = ANY(${param}::text[]))`
 
-/**
- * Ordered by folded name then id. A folded name starts with the family name, so (family, name)
- * is the same order, and the given-name index serves it.
- */
+/** In Vietnamese name order (`name_sort`, see its migration) then id; both person indexes serve it. */
 export async function searchPersons(db: Queryable, query: PersonQuery): Promise<PersonSummary[]> {
   const where = ['p.province_code = $1']
   const values: unknown[] = [query.province]
@@ -217,11 +214,11 @@ export async function searchPersons(db: Queryable, query: PersonQuery): Promise<
     )
   }
   if (query.scope) where.push(personInScope(param(query.scope)))
-  if (query.after) where.push(`(p.name_fold, p.id) > (${param(query.after.name)}::text COLLATE "C", ${param(query.after.id)}::uuid)`)
+  if (query.after) where.push(`(p.name_sort, p.id) > (${param(query.after.name)}::text COLLATE "C", ${param(query.after.id)}::uuid)`)
   const { rows } = await db.query<PersonSummary>(
-    `SELECT p.id, p.name_display, p.name_fold, p.birth_year, p.birth_month, p.birth_day, p.birth_precision, p.sex, p.personal_id, p.phone
+    `SELECT p.id, p.name_display, p.name_sort, p.birth_year, p.birth_month, p.birth_day, p.birth_precision, p.sex, p.personal_id, p.phone
        FROM person p WHERE ${where.join(' AND ')}
-      ORDER BY ${query.given !== undefined ? 'p.family_fold, ' : ''}p.name_fold, p.id LIMIT ${param(query.limit)}`,
+      ORDER BY p.name_sort, p.id LIMIT ${param(query.limit)}`,
     values,
   )
   return rows

@@ -217,7 +217,7 @@ function readCursor(cursor: string | undefined): { name: string; id: string } | 
   throw badInput({ vi: 'Con trỏ phân trang không hợp lệ.', en: 'Invalid page cursor.' }, { field: 'cursor' })
 }
 
-export type PersonListItem = Omit<q.PersonSummary, 'name_fold' | 'birth_year' | 'birth_month' | 'birth_day'> & { birth_date: string | null }
+export type PersonListItem = Omit<q.PersonSummary, 'name_sort' | 'birth_year' | 'birth_month' | 'birth_day'> & { birth_date: string | null }
 
 export async function searchPersons(db: Queryable, province: string, search: PersonSearch): Promise<Page<PersonListItem>> {
   const limit = Math.min(Math.max(search.limit ?? 50, 1), 500)
@@ -248,12 +248,12 @@ export async function searchPersons(db: Queryable, province: string, search: Per
   const items = rows.slice(0, limit)
   const last = items[items.length - 1]
   return {
-    items: items.map(({ name_fold: _fold, birth_year, birth_month, birth_day, birth_precision, ...p }) => ({
+    items: items.map(({ name_sort: _sort, birth_year, birth_month, birth_day, birth_precision, ...p }) => ({
       ...p,
       birth_date: birthDate({ birth_year, birth_month, birth_day }),
       birth_precision,
     })),
-    next: more && last ? cursorOf(last.name_fold, last.id) : null,
+    next: more && last ? cursorOf(last.name_sort, last.id) : null,
   }
 }
 
