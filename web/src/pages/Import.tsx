@@ -1,9 +1,10 @@
 // Importing a DC01 file: upload (with its own progress, for slow lines), then the job's
-// progress with rows/s and ETA, the report (outcomes and rules as bars), the correction file,
-// and undo. The recent imports are listed below.
+// progress with rows/s and ETA, the report (outcomes and rules as bar charts, their counts as
+// text too), the correction file, and undo. The recent imports are listed below.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { ApiError, api } from '../api.ts'
+import { Chart } from '../Chart.tsx'
 import { formatNumber } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
@@ -44,18 +45,22 @@ function upload(file: File, encoding: string, onProgress: (share: number) => voi
   })
 }
 
-function Bars({ counts, label }: { counts: [string, number][]; label: string }) {
-  const max = Math.max(1, ...counts.map(([, n]) => n))
+/** Counts as bars, and as a table beside them to read the exact numbers. */
+function Counts({ label, counts }: { label: string; counts: [string, number][] }) {
   return (
-    <figure className="bars" aria-label={label}>
-      {counts.map(([name, n]) => (
-        <div key={name} className="bar-row">
-          <span className="bar-name">{name}</span>
-          <span className="bar" style={{ width: `${(70 * n) / max}%` }} />
-          <span className="bar-value">{formatNumber(n)}</span>
-        </div>
-      ))}
-    </figure>
+    <div className="figures">
+      <Chart label={label} bars={counts.map(([name, value]) => ({ name, value }))} />
+      <table className="results" aria-label={label}>
+        <tbody>
+          {counts.map(([name, n]) => (
+            <tr key={name}>
+              <th scope="row">{name}</th>
+              <td>{formatNumber(n)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }
 
@@ -105,14 +110,14 @@ function Progress({ id }: { id: string }) {
       {b.status === 'done' && (
         <>
           <h3>{t('import.outcomes')}</h3>
-          <Bars label={t('import.outcomes')} counts={OUTCOMES.map((k) => [t(`import.outcome.${k}` as MessageKey), b.outcomes[k]])} />
+          <Counts label={t('import.outcomes')} counts={OUTCOMES.map((k) => [t(`import.outcome.${k}` as MessageKey), b.outcomes[k]])} />
           <p>
             {t('import.total')}: {formatNumber(total)}
           </p>
           {Object.keys(b.rules).length > 0 && (
             <>
               <h3>{t('import.rules')}</h3>
-              <Bars label={t('import.rules')} counts={Object.entries(b.rules).sort((x, y) => y[1] - x[1])} />
+              <Counts label={t('import.rules')} counts={Object.entries(b.rules).sort((x, y) => y[1] - x[1])} />
             </>
           )}
           <div className="row">
