@@ -15,6 +15,7 @@ const HEADER =
 const ROWS = [
   'HT-1,05/01/2026,06652,Nguyễn Văn Hà,12/03/1980,Nam,022080000123,Kinh,H1,Chủ hộ,06652',
   'CT-1,05/01/2026,07192,Trần Thị Tô,01/02/1990,Nữ,022190000456,Kinh,H9,Chủ hộ,07192',
+  'HT-2,05/01/2026,06652,Phạm Văn Ba,03/04/1985,Nam,022085000789,Kinh,H2,Chủ hộ,06652',
 ]
 
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`
@@ -42,6 +43,13 @@ describe('the web app in Chromium', { skip }, () => {
       },
     )
     assert.equal(add.code, 0, add.stderr)
+    const analyst = await runCli(
+      ['users', 'add', '--username', 'phantich', '--role', 'province-analyst', '--password-stdin', ...db.flags],
+      {
+        input: `${TEST_PASSWORD}\n`,
+      },
+    )
+    assert.equal(analyst.code, 0, analyst.stderr)
     const auditor = await runCli(['users', 'add', '--username', 'kiemtra', '--role', 'auditor', '--password-stdin', ...db.flags], {
       input: `${TEST_PASSWORD}\n`,
     })
@@ -102,15 +110,41 @@ describe('the web app in Chromium', { skip }, () => {
     await shot('household')
   })
 
-  test('the overview: the officer’s unit in a table, and the map of 54 units with its attribution', async () => {
+  test('the overview: the officer’s unit in a table and a chart, and the map of 54 units with its attribution', async () => {
     await page.getByRole('link', { name: 'Tổng quan' }).click()
     await page.getByRole('heading', { name: 'Tổng quan theo đơn vị' }).waitFor()
     await page.getByRole('cell', { name: /\(06652\)/ }).waitFor()
     assert.equal(await page.getByRole('cell', { name: /\(07192\)/ }).count(), 0, 'only the officer’s units')
+    assert.match(await chartLabel(page, /^Nhân khẩu theo đơn vị:/), /\(06652\) 2$/)
+    await page.getByLabel('Biểu đồ thể hiện').selectOption('completeness')
+    assert.match(await chartLabel(page, /^Mức đầy đủ theo đơn vị:/), /\(06652\) \d+%$/)
     await page.locator('figure.map path').nth(53).waitFor({ state: 'attached' })
     assert.equal(await page.locator('figure.map path').count(), 54)
     assert.match((await page.locator('figure.map figcaption').textContent()) ?? '', /Lam Ngoc Khuong/)
     await shot('overview')
+  })
+
+  test('a province analyst sorts the overview by a number, both ways, from the keyboard too', async () => {
+    const analyst = await browser.newPage({ viewport: { width: 1024, height: 600 } })
+    await analyst.goto(server.url)
+    await analyst.getByLabel('Tên đăng nhập').fill('phantich')
+    await analyst.getByLabel('Mật khẩu').fill(TEST_PASSWORD)
+    await analyst.getByRole('button', { name: 'Đăng nhập' }).click()
+    await analyst.getByRole('link', { name: 'Tổng quan' }).click()
+    const units = analyst.locator('table.results tbody tr td:first-child')
+    await units.nth(1).waitFor()
+    const persons = analyst.getByRole('columnheader', { name: 'Nhân khẩu' })
+    // Most persons first to begin with: 06652 has two, 07192 one.
+    assert.equal(await persons.getAttribute('aria-sort'), 'descending')
+    assert.match((await units.allTextContents()).join(' '), /06652.*07192/)
+    await persons.getByRole('button').click()
+    assert.equal(await persons.getAttribute('aria-sort'), 'ascending')
+    assert.match((await units.allTextContents()).join(' '), /07192.*06652/)
+    await persons.getByRole('button').focus()
+    await analyst.keyboard.press('Enter')
+    assert.equal(await persons.getAttribute('aria-sort'), 'descending')
+    assert.match((await units.allTextContents()).join(' '), /06652.*07192/)
+    await analyst.close()
   })
 
   test('a commune officer cannot reach another commune’s person by URL', async () => {

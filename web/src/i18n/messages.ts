@@ -80,6 +80,8 @@ export const vi = {
   'overview.completeness': 'Mức đầy đủ',
   'overview.split': 'Chưa phân (xã bị chia):',
   'overview.map': 'Bản đồ mức đầy đủ theo xã, phường, đặc khu',
+  'overview.measure': 'Biểu đồ thể hiện',
+  'overview.byUnit': 'theo đơn vị',
   'overview.attribution':
     'Ranh giới xã/phường/đặc khu tỉnh Quảng Ninh (từ 01/07/2025): vietnam-3d-map © 2025 Lam Ngoc Khuong (MIT); nguồn dữ liệu gốc: gis.vn, sapnhap.bando.com.vn.',
   'nav.corrections': 'Phiếu cần sửa',
@@ -276,6 +278,8 @@ export const en: Record<MessageKey, string> = {
   'overview.completeness': 'Completeness',
   'overview.split': 'Not placed yet (split commune):',
   'overview.map': 'Map of completeness by commune',
+  'overview.measure': 'The chart shows',
+  'overview.byUnit': 'by unit',
   'overview.attribution':
     'Boundaries of Quảng Ninh’s communes, wards and special zone (from 1 July 2025): vietnam-3d-map © 2025 Lam Ngoc Khuong (MIT); original data: gis.vn, sapnhap.bando.com.vn.',
   'nav.corrections': 'Forms to fix',

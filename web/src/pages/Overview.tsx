@@ -1,8 +1,11 @@
 // Province or commune overview: today's units with their population, households, forms and
-// completeness — as a table, bars and a map of the 54 units (boundaries with their attribution).
+// completeness — as a sortable table, a bar chart of one measure and a map of the 54 units
+// (boundaries with their attribution).
 import { useQuery } from '@tanstack/react-query'
-import { useMemo } from 'react'
+import { createColumnHelper, flexRender, getCoreRowModel, getSortedRowModel, type SortingState, useReactTable } from '@tanstack/react-table'
+import { useCallback, useMemo, useState } from 'react'
 import { api } from '../api.ts'
+import { Chart } from '../Chart.tsx'
 import { formatNumber } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 
@@ -48,7 +51,7 @@ function useRows() {
     }
     for (const o of overview.data.items) Object.assign(row(o.unit), { persons: o.persons, households: o.households })
     for (const f of forms.data.items.filter((x) => x.era === 2025)) Object.assign(row(f.unit), { forms: f.forms, completeness: f.average })
-    return [...byUnit.values()].sort((a, b) => b.persons - a.persons)
+    return [...byUnit.values()]
   }, [overview.data, forms.data, units.data])
   return { rows, error: overview.error ?? forms.error ?? units.error }
 }
@@ -110,12 +113,114 @@ function CommuneMap({ rows }: { rows: Row[] }) {
   )
 }
 
+const MEASURES = ['persons', 'households', 'forms', 'completeness'] as const
+type Measure = (typeof MEASURES)[number]
+
+/** Vietnamese alphabetical order: a ă â b c d đ e ê … */
+const collator = new Intl.Collator('vi')
+const column = createColumnHelper<Row>()
+
+function MeasureChart({ rows, unitName }: { rows: Row[]; unitName: (r: Row) => string }) {
+  const { t } = useI18n()
+  const [measure, setMeasure] = useState<Measure>('persons')
+  const bars = useMemo(
+    () => rows.map((r) => ({ name: unitName(r), value: r[measure] })).sort((a, b) => (b.value ?? -1) - (a.value ?? -1)),
+    [rows, unitName, measure],
+  )
+  const percent = measure === 'completeness'
+  return (
+    <figure>
+      <label>
+        {t('overview.measure')}
+        <select value={measure} onChange={(e) => setMeasure(e.target.value as Measure)}>
+          {MEASURES.map((m) => (
+            <option key={m} value={m}>
+              {t(`overview.${m}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Chart
+        label={`${t(`overview.${measure}`)} ${t('overview.byUnit')}`}
+        bars={bars}
+        suffix={percent ? '%' : ''}
+        max={percent ? 100 : undefined}
+      />
+    </figure>
+  )
+}
+
+function UnitTable({ rows, unitName }: { rows: Row[]; unitName: (r: Row) => string }) {
+  const { t } = useI18n()
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'persons', desc: true }])
+  const columns = useMemo(
+    () => [
+      column.accessor(unitName, {
+        id: 'unit',
+        header: t('overview.unit'),
+        sortingFn: (a, b) => collator.compare(a.getValue('unit'), b.getValue('unit')),
+      }),
+      column.accessor('persons', { header: t('overview.persons'), cell: (c) => formatNumber(c.getValue()) }),
+      column.accessor('households', { header: t('overview.households'), cell: (c) => formatNumber(c.getValue()) }),
+      column.accessor('forms', { header: t('overview.forms'), cell: (c) => formatNumber(c.getValue()) }),
+      column.accessor('completeness', {
+        header: t('overview.completeness'),
+        cell: (c) => (c.getValue() === null ? '—' : `${c.getValue()}%`),
+      }),
+    ],
+    [t, unitName],
+  )
+  const table = useReactTable({
+    data: rows,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    // Each click turns the order round; there is no unsorted state to fall back to.
+    enableSortingRemoval: false,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  })
+  return (
+    <table className="results">
+      <thead>
+        {table.getHeaderGroups().map((group) => (
+          <tr key={group.id}>
+            {group.headers.map((h) => {
+              const sorted = h.column.getIsSorted()
+              return (
+                <th key={h.id} aria-sort={sorted ? (sorted === 'asc' ? 'ascending' : 'descending') : undefined}>
+                  <button type="button" className="sort" onClick={h.column.getToggleSortingHandler()}>
+                    {flexRender(h.column.columnDef.header, h.getContext())}
+                    <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
+                  </button>
+                </th>
+              )
+            })}
+          </tr>
+        ))}
+      </thead>
+      <tbody>
+        {table.getRowModel().rows.map((row) => (
+          <tr key={row.original.unit}>
+            {row.getVisibleCells().map((cell) => (
+              <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
 export function OverviewPage() {
   const { t } = useI18n()
   const { rows } = useRows()
+  const unitName = useCallback(
+    (r: Row) => (r.unit.startsWith('split:') ? `${t('overview.split')} ${r.unit.slice(6)}` : `${r.name} (${r.unit})`),
+    [t],
+  )
   if (!rows) return <p>{t('app.loading')}</p>
   const total = rows.reduce((n, r) => n + r.persons, 0)
-  const max = Math.max(1, ...rows.map((r) => r.persons))
   return (
     <section>
       <h1>{t('overview.title')}</h1>
@@ -124,31 +229,11 @@ export function OverviewPage() {
         <strong>{formatNumber(rows.reduce((n, r) => n + r.households, 0))}</strong> · {t('overview.forms')}:{' '}
         <strong>{formatNumber(rows.reduce((n, r) => n + r.forms, 0))}</strong>
       </p>
-      <CommuneMap rows={rows} />
-      <table className="results">
-        <thead>
-          <tr>
-            <th>{t('overview.unit')}</th>
-            <th>{t('overview.persons')}</th>
-            <th>{t('overview.households')}</th>
-            <th>{t('overview.forms')}</th>
-            <th>{t('overview.completeness')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.unit}>
-              <td>{r.unit.startsWith('split:') ? `${t('overview.split')} ${r.unit.slice(6)}` : `${r.name} (${r.unit})`}</td>
-              <td>
-                <span className="bar inline" style={{ width: `${(6 * r.persons) / max}rem` }} /> {formatNumber(r.persons)}
-              </td>
-              <td>{formatNumber(r.households)}</td>
-              <td>{formatNumber(r.forms)}</td>
-              <td>{r.completeness === null ? '—' : `${r.completeness}%`}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="figures">
+        <CommuneMap rows={rows} />
+        <MeasureChart rows={rows} unitName={unitName} />
+      </div>
+      <UnitTable rows={rows} unitName={unitName} />
     </section>
   )
 }
