@@ -9,7 +9,7 @@ export interface ChartProps {
   bars: { name: string; value: number | null }[]
   /** After each value, as in 87%. */
   suffix?: string
-  /** The end of the value axis when the scale has one (100 for percentages); else the largest value. */
+  /** The full length of a bar when the scale has one (100 for percentages); else the largest value. */
   max?: number
 }
 
@@ -17,9 +17,9 @@ const EChart = lazy(() => import('./EChart.tsx'))
 
 export function Chart(props: ChartProps) {
   const { t } = useI18n()
-  // Room for each bar and its name, plus the value axis.
+  // Room for each bar and its name.
   return (
-    <div className="chart" style={{ height: `${3 + 1.75 * props.bars.length}rem` }}>
+    <div className="chart" style={{ height: `${1 + 1.75 * props.bars.length}rem` }}>
       <Suspense fallback={<p>{t('app.loading')}</p>}>
         <EChart {...props} />
       </Suspense>

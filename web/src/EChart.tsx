@@ -36,10 +36,10 @@ export default function EChart({ label, bars, suffix = '', max }: ChartProps) {
         // The data in the label too: a screen reader hears what the bars show.
         aria: { enabled: true, label: { description: `${label}: ${bars.map((b) => `${b.name} ${show(b.value)}`).join('; ')}` } },
         textStyle: { fontFamily: getComputedStyle(box.current as HTMLDivElement).fontFamily },
-        grid: { left: 8, right: 64, top: 8, bottom: 24 },
+        grid: { left: 8, right: 64, top: 8, bottom: 8 },
         tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: show },
-        // Counts and percentages are whole numbers: no ticks between them.
-        xAxis: { type: 'value', max, minInterval: 1, axisLabel: { formatter: (value: number) => formatNumber(value) } },
+        // Each bar carries its value: a value axis would only crowd a phone's width.
+        xAxis: { type: 'value', max, show: false },
         // The first bar on top, as in a list.
         yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { width: 180, overflow: 'truncate' } },
         series: [
