@@ -2,7 +2,7 @@
 // change, TOTP enrolment), or the pages with a navigation that fits the role.
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { type ReactNode, useEffect, useState } from 'react'
-import { Link, Route, Switch } from 'wouter'
+import { Link, Route, Switch, useLocation } from 'wouter'
 import { ApiError, api, type Session, whenExpired } from './api.ts'
 import { useI18n } from './i18n/i18n.tsx'
 import type { MessageKey } from './i18n/messages.ts'
@@ -42,7 +42,10 @@ const PAGES: Page[] = [
 export function App() {
   const { t, toggle } = useI18n()
   const client = useQueryClient()
-  const [expired, setExpired] = useState(false)
+  const [, navigate] = useLocation()
+  // The session that ended under an open page: the page stays as it was (whatever was typed
+  // included) and a login dialog covers it until the user logs in again.
+  const [lapsed, setLapsed] = useState<Session | null>(null)
   const session = useQuery({
     queryKey: ['session'],
     queryFn: () =>
@@ -53,7 +56,8 @@ export function App() {
   })
   useEffect(() => {
     whenExpired(() => {
-      setExpired(true)
+      const last = client.getQueryData<Session | null>(['session'])
+      if (last && (last.stage ?? 'full') === 'full') setLapsed((earlier) => earlier ?? last)
       client.setQueryData(['session'], null)
     })
   }, [client])
@@ -68,11 +72,28 @@ export function App() {
   )
   if (session.isPending) return <p className="center">{t('app.loading')}</p>
   if (session.isError) return <p className="center error">{t('app.error')}</p>
-  const current = session.data
-  if (!current) return <Login notice={expired ? t('app.expired') : null} languageButton={languageButton} onDone={() => setExpired(false)} />
+  const current = session.data ?? lapsed
+  if (!current) return <Login notice={null} languageButton={languageButton} onDone={startOver} />
   if (current.stage === 'password-change') return <PasswordChange languageButton={languageButton} />
   if (current.stage === 'totp-setup') return <TotpSetup languageButton={languageButton} />
 
+  async function startOver() {
+    // A new login starts from nothing another user left in this browser's cache.
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' })
+    await client.invalidateQueries({ queryKey: ['session'] })
+  }
+  async function resume(next: Session) {
+    if (next.user.id !== lapsed?.user.id || (next.stage ?? 'full') !== 'full') {
+      // Someone else (or a login still to finish): nothing of the last user's page stays.
+      sessionStorage.clear()
+      navigate('/')
+      setLapsed(null)
+      return startOver()
+    }
+    await client.refetchQueries({ queryKey: ['session'] })
+    setLapsed(null)
+    await client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' })
+  }
   const logout = async () => {
     await api('DELETE', '/api/session').catch(() => {})
     // Nothing the last user saw stays for the next one on this browser.
@@ -84,36 +105,45 @@ export function App() {
   // Any other path shows the first page of the menu this user has.
   const home = pages.find((p) => p.nav)
   return (
-    <div className="shell">
-      <header>
-        <strong>coso</strong>
-        <nav aria-label={t('nav.main')}>
-          {pages
-            .filter((p) => p.nav)
-            .map((p) => (
-              <Link key={p.path} href={p.path}>
-                {t(p.nav as MessageKey)}
-              </Link>
+    <>
+      <div className="shell" inert={lapsed !== null}>
+        <header>
+          <strong>coso</strong>
+          <nav aria-label={t('nav.main')}>
+            {pages
+              .filter((p) => p.nav)
+              .map((p) => (
+                <Link key={p.path} href={p.path}>
+                  {t(p.nav as MessageKey)}
+                </Link>
+              ))}
+          </nav>
+          <span className="who">
+            {current.user.username} · {current.user.role}
+          </span>
+          {languageButton}
+          <button type="button" className="link" onClick={logout}>
+            {t('app.logout')}
+          </button>
+        </header>
+        <main>
+          <Switch>
+            {pages.map((p) => (
+              <Route key={p.path} path={p.path}>
+                {(params) => p.render(params, current)}
+              </Route>
             ))}
-        </nav>
-        <span className="who">
-          {current.user.username} · {current.user.role}
-        </span>
-        {languageButton}
-        <button type="button" className="link" onClick={logout}>
-          {t('app.logout')}
-        </button>
-      </header>
-      <main>
-        <Switch>
-          {pages.map((p) => (
-            <Route key={p.path} path={p.path}>
-              {(params) => p.render(params, current)}
-            </Route>
-          ))}
-          <Route>{home?.render({}, current) ?? null}</Route>
-        </Switch>
-      </main>
-    </div>
+            <Route>{home?.render({}, current) ?? null}</Route>
+          </Switch>
+        </main>
+      </div>
+      {lapsed && (
+        <div className="overlay">
+          <div role="dialog" aria-modal="true" aria-label={t('login.title')}>
+            <Login notice={t('app.expired')} username={lapsed.user.username} languageButton={languageButton} onDone={resume} />
+          </div>
+        </div>
+      )}
+    </>
   )
 }

@@ -1,11 +1,21 @@
-import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, type ReactNode, useState } from 'react'
-import { ApiError, api } from '../api.ts'
+import { ApiError, api, type Session } from '../api.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 
-export function Login({ notice, languageButton, onDone }: { notice: string | null; languageButton: ReactNode; onDone: () => void }) {
+/** The login form; what follows a login (which pages, which cache) is the caller's `onDone`. */
+export function Login({
+  notice,
+  username,
+  languageButton,
+  onDone,
+}: {
+  notice: string | null
+  /** Who is logging in again after their session ended. */
+  username?: string
+  languageButton: ReactNode
+  onDone: (session: Session) => Promise<void>
+}) {
   const { t, lang } = useI18n()
-  const client = useQueryClient()
   const [error, setError] = useState<string | null>(null)
   const [needTotp, setNeedTotp] = useState(false)
   const [busy, setBusy] = useState(false)
@@ -16,15 +26,12 @@ export function Login({ notice, languageButton, onDone }: { notice: string | nul
     setBusy(true)
     setError(null)
     try {
-      await api('POST', '/api/session', {
+      const session = await api<Session>('POST', '/api/session', {
         username: String(data.get('username') ?? ''),
         password: String(data.get('password') ?? ''),
         ...(data.get('totp') ? { totp: String(data.get('totp')) } : {}),
       })
-      onDone()
-      // A new login starts from nothing another user left in this browser's cache.
-      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' })
-      await client.invalidateQueries({ queryKey: ['session'] })
+      await onDone(session)
     } catch (e) {
       if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') setNeedTotp(true)
       setError(e instanceof ApiError ? e.text[lang] : t('app.error'))
@@ -43,11 +50,11 @@ export function Login({ notice, languageButton, onDone }: { notice: string | nul
       <form onSubmit={submit}>
         <label>
           {t('login.username')}
-          <input name="username" autoComplete="username" required autoFocus />
+          <input name="username" autoComplete="username" required autoFocus={!username} defaultValue={username} />
         </label>
         <label>
           {t('login.password')}
-          <input name="password" type="password" autoComplete="current-password" required />
+          <input name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(username)} />
         </label>
         {needTotp && <p className="hint">{t('login.totpNeeded')}</p>}
         {needTotp && (
