@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { formatDate, formatNumber } from './format.ts'
+import { formatDate, formatMoney, formatNumber } from './format.ts'
 
 test('dates at their precision and numbers the Vietnamese way', () => {
   assert.equal(formatDate('1950-03-07'), '07/03/1950')
@@ -8,4 +8,13 @@ test('dates at their precision and numbers the Vietnamese way', () => {
   assert.equal(formatDate('1950'), '1950')
   assert.equal(formatDate(null), '')
   assert.equal(formatNumber(1234567), '1.234.567')
+})
+
+test('amounts in đồng read in tỷ and triệu, with a decimal comma', () => {
+  assert.equal(formatMoney(12_500_000_000), '12,5 tỷ đồng')
+  assert.equal(formatMoney(1_234_567_890), '1,23 tỷ đồng')
+  assert.equal(formatMoney(350_000_000), '350 triệu đồng')
+  assert.equal(formatMoney(900_000), '900.000 đồng')
+  assert.equal(formatMoney(-2_000_000_000), '-2 tỷ đồng')
+  assert.equal(formatMoney(12_500_000_000, 'en'), '12,5 billion đồng')
 })

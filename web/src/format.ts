@@ -1,4 +1,4 @@
-// Vietnamese formats, whatever the language shown: dd/mm/yyyy, 1.234.567.
+// Vietnamese formats, whatever the language shown: dd/mm/yyyy, 1.234.567, 12,5 tỷ đồng.
 
 /** An ISO date at its precision (1950, 1950-03, 1950-03-07) as Vietnamese write it. */
 export function formatDate(iso: string | null | undefined): string {
@@ -11,3 +11,15 @@ export function formatDate(iso: string | null | undefined): string {
 
 const numbers = new Intl.NumberFormat('vi-VN')
 export const formatNumber = (n: number) => numbers.format(n)
+
+const decimals = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 })
+/**
+ * An amount in đồng the way budgets are read: "12,5 tỷ đồng", "350 triệu đồng", "900.000 đồng"
+ * (the HQ programme's budgets and disbursements). English keeps the Vietnamese digits.
+ */
+export function formatMoney(dong: number, lang: 'vi' | 'en' = 'vi'): string {
+  const [billion, million, unit] = lang === 'vi' ? ['tỷ đồng', 'triệu đồng', 'đồng'] : ['billion đồng', 'million đồng', 'đồng']
+  if (Math.abs(dong) >= 1e9) return `${decimals.format(dong / 1e9)} ${billion}`
+  if (Math.abs(dong) >= 1e6) return `${decimals.format(dong / 1e6)} ${million}`
+  return `${numbers.format(dong)} ${unit}`
+}
