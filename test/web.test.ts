@@ -240,14 +240,15 @@ describe('the web app in Chromium', { skip }, () => {
   })
 
   test('a session that ends under a half-typed form: log in again in place, nothing typed is lost', async () => {
-    const endSession = () =>
-      page.evaluate(async () => {
-        const csrf = /(?:^|;\s*)coso_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? ''
-        await fetch('/api/session', { method: 'DELETE', headers: { 'x-csrf-token': decodeURIComponent(csrf) } })
-      })
+    const endSession = async () => {
+      const csrf = (await page.context().cookies()).find((c) => c.name === 'coso_csrf')?.value ?? ''
+      await page.evaluate(async (token) => {
+        await fetch('/api/session', { method: 'DELETE', headers: { 'x-csrf-token': token } })
+      }, decodeURIComponent(csrf))
+    }
     await page.getByRole('link', { name: 'Nhập phiếu DC01' }).click()
     await page.getByLabel('Số phiếu').fill('X-9')
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }))
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }))
     await endSession()
     // Typing runs the live checks, which find the session gone.
     await page.getByLabel('Họ, chữ đệm và tên khai sinh').fill('Trần Văn Hết')
@@ -258,7 +259,7 @@ describe('the web app in Chromium', { skip }, () => {
     await dialog.getByLabel('Mật khẩu').fill(TEST_PASSWORD)
     await dialog.getByRole('button', { name: 'Đăng nhập' }).click()
     await dialog.waitFor({ state: 'detached' })
-    assert.equal(await page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded), true, 'the page was not reloaded')
+    assert.equal(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded), true, 'the page was not reloaded')
     assert.equal(await page.getByLabel('Họ, chữ đệm và tên khai sinh').inputValue(), 'Trần Văn Hết')
     assert.equal(await page.getByLabel('Số phiếu').inputValue(), 'X-9')
     // Someone else logging in over the dialog gets their own start page, none of the officer's form.
@@ -270,7 +271,7 @@ describe('the web app in Chromium', { skip }, () => {
     await dialog.waitFor({ state: 'detached' })
     await page.getByLabel('Họ tên (không cần dấu)').waitFor()
     assert.equal(await page.getByLabel('Số phiếu').count(), 0)
-    assert.match(await page.locator('header').innerText(), /phantich/)
+    assert.match((await page.locator('header').textContent()) ?? '', /phantich/)
   })
 
   test('logging out returns to the login form', async () => {
