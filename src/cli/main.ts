@@ -7,6 +7,7 @@ import { registerAccessCommands } from '../access/cli.ts'
 import { seedDemoUsers } from '../access/demo.ts'
 import { auditWrite, cliActor } from '../access/service.ts'
 import { startServer } from '../app.ts'
+import { registerDedupCommands } from '../dedup/cli.ts'
 import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
 import { registerIntakeCommands } from '../intake/cli.ts'
@@ -140,6 +141,7 @@ jsonFlag(withDbFlags(program.command('restore').argument('<file>', 'backup file'
 registerGeoCommands(program)
 registerIntakeCommands(program)
 registerAccessCommands(program)
+registerDedupCommands(program)
 registerExportCommand(program)
 
 try {

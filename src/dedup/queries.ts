@@ -1,0 +1,162 @@
+// All of dedup's SQL but the merges' (merge-sql.ts): the persons a run reads, the pairs it writes,
+// officers' decisions, and the lists the CLI prints.
+import type pg from 'pg'
+import { type CopyValue, copyInto } from '../platform/copy.ts'
+import type { Db, Queryable } from '../platform/db.ts'
+
+/** One register person with what dedup compares: their own values and their relatives' names. */
+export interface PersonRow {
+  id: string
+  origin_form_id: string
+  name_display: string
+  birth_year: number | null
+  birth_month: number | null
+  birth_day: number | null
+  personal_id: string | null
+  old_id: string | null
+  sex: 'M' | 'F' | null
+  unit_code: string | null
+  unit_era: number | null
+  phone: string | null
+  address: string | null
+  household: string | null
+  head: string | null
+  father: string | null
+  mother: string | null
+  spouse: string | null
+}
+
+const related = (kind: string) =>
+  `(SELECT x.related_name FROM relationship x
+     WHERE x.province_code = p.province_code AND x.person_id = p.id AND x.kind = '${kind}' AND x.related_name IS NOT NULL
+     ORDER BY x.form_id DESC LIMIT 1) AS ${kind}`
+
+/** Persons in id order, a page at a time (the register of a province does not fit one result). */
+export async function* persons(db: Queryable, province: string, pageSize = 20_000): AsyncGenerator<PersonRow[]> {
+  let after = '00000000-0000-0000-0000-000000000000'
+  for (;;) {
+    const { rows } = await db.query<PersonRow>(
+      `SELECT p.id, p.origin_form_id, p.name_display, p.birth_year, p.birth_month, p.birth_day, p.personal_id, p.old_id, p.sex,
+              p.unit_code, p.unit_era, p.phone,
+              (SELECT r.detail FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id
+                ORDER BY r.kind = 'current' DESC, r.id DESC LIMIT 1) AS address,
+              h.unit_code || '/' || h.household_no AS household, h.head_name AS head,
+              ${related('father')}, ${related('mother')}, ${related('spouse')}
+         FROM person p
+         LEFT JOIN LATERAL (SELECT h.unit_code, h.household_no, h.head_name FROM household_member m
+                              JOIN household h ON h.province_code = m.province_code AND h.id = m.household_id
+                             WHERE m.province_code = p.province_code AND m.person_id = p.id
+                             ORDER BY m.form_id DESC LIMIT 1) h ON true
+        WHERE p.province_code = $1 AND p.id > $2
+        ORDER BY p.id LIMIT $3`,
+      [province, after, pageSize],
+    )
+    if (rows.length === 0) return
+    yield rows
+    after = (rows[rows.length - 1] as PersonRow).id
+  }
+}
+
+/** Officers' "not the same" decisions, as the persons that hold those forms today. */
+export async function cannotLinks(db: Queryable, province: string): Promise<{ a: string; b: string }[]> {
+  const { rows } = await db.query<{ a: string; b: string }>(
+    `SELECT fa.person_id AS a, fb.person_id AS b
+       FROM match_decision d
+       JOIN form fa ON fa.province_code = d.province_code AND fa.id = d.form_a
+       JOIN form fb ON fb.province_code = d.province_code AND fb.id = d.form_b
+      WHERE d.province_code = $1 AND d.decision = 'not_same' AND fa.person_id IS NOT NULL AND fb.person_id IS NOT NULL
+        -- the latest word on a pair of forms is the one that counts
+        AND NOT EXISTS (SELECT 1 FROM match_decision later WHERE later.province_code = d.province_code
+                          AND later.form_a = d.form_a AND later.form_b = d.form_b AND later.decided_at > d.decided_at)`,
+    [province],
+  )
+  return rows
+}
+
+export async function startRun(db: Queryable, province: string, id: string, createdBy: string) {
+  await db.query(`INSERT INTO dedup_run (province_code, id, status, created_by) VALUES ($1, $2, 'running', $3)`, [province, id, createdBy])
+}
+
+export async function finishRun(
+  db: Queryable,
+  province: string,
+  id: string,
+  outcome: { model?: unknown; counts?: unknown; error?: string },
+) {
+  await db.query(
+    `UPDATE dedup_run SET status = $3, finished_at = now(), model = $4, counts = $5, error = $6 WHERE province_code = $1 AND id = $2`,
+    [
+      province,
+      id,
+      outcome.error ? 'failed' : 'done',
+      JSON.stringify(outcome.model ?? null),
+      JSON.stringify(outcome.counts ?? null),
+      outcome.error ?? null,
+    ],
+  )
+}
+
+export const PAIR_COLUMNS = [
+  'province_code',
+  'person_a',
+  'person_b',
+  'form_a',
+  'form_b',
+  'run_id',
+  'probability',
+  'levels',
+  'weights',
+  'conflict',
+  'decision',
+] as const
+
+/** A run's pairs replace the last run's. */
+export async function replacePairs(db: Db, client: pg.PoolClient, province: string, rows: CopyValue[][]) {
+  await client.query('DELETE FROM match_pair WHERE province_code = $1', [province])
+  await copyInto(db, client, 'match_pair', [...PAIR_COLUMNS], rows)
+}
+
+export interface ClusterRow {
+  form_no: string
+  collecting_unit: string
+  person_id: string
+}
+
+/** Every form in the register (not those held for correction) with the person it belongs to. */
+export async function* clusterRows(db: Queryable, province: string, pageSize = 50_000): AsyncGenerator<ClusterRow[]> {
+  let after = '00000000-0000-0000-0000-000000000000'
+  for (;;) {
+    const { rows } = await db.query<ClusterRow & { id: string }>(
+      `SELECT id, form_no, collecting_unit, person_id FROM form
+        WHERE province_code = $1 AND person_id IS NOT NULL AND state IN ('accepted', 'accepted_with_warnings') AND id > $2
+        ORDER BY id LIMIT $3`,
+      [province, after, pageSize],
+    )
+    if (rows.length === 0) return
+    yield rows
+    after = (rows[rows.length - 1] as { id: string }).id
+  }
+}
+
+export interface PairRow {
+  form_no_a: string
+  collecting_unit_a: string
+  form_no_b: string
+  collecting_unit_b: string
+  probability: number
+  decision: 'link' | 'review'
+}
+
+export async function pairRows(db: Queryable, province: string): Promise<PairRow[]> {
+  const { rows } = await db.query<PairRow>(
+    `SELECT fa.form_no AS form_no_a, fa.collecting_unit AS collecting_unit_a, fb.form_no AS form_no_b, fb.collecting_unit AS collecting_unit_b,
+            m.probability, m.decision
+       FROM match_pair m
+       JOIN form fa ON fa.province_code = m.province_code AND fa.id = m.form_a
+       JOIN form fb ON fb.province_code = m.province_code AND fb.id = m.form_b
+      WHERE m.province_code = $1
+      ORDER BY m.probability DESC, fa.form_no, fb.form_no`,
+    [province],
+  )
+  return rows
+}
