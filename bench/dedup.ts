@@ -92,8 +92,9 @@ try {
     const after = new Map<string, string>()
     for await (const page of clusterRows(db.pool, '22')) for (const r of page) after.set(`${r.collecting_unit}/${r.form_no}`, r.person_id)
     const forms = [...after.keys()]
+    const personNo = new Map([...new Set(after.values())].map((p, i) => [p, i]))
     const scores = pairwiseScores(
-      forms.map((f) => after.get(f) as string),
+      forms.map((f) => personNo.get(after.get(f) as string) as number),
       forms.map((f) => truth.get(f)?.person ?? f),
     )
     // Recall per injected error: pairs of one true person where one form carries the error.
