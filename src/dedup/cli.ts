@@ -1,7 +1,7 @@
 // `coso dedup …`: a contract other tools rely on — results on stdout, CSV as UTF-8 without BOM.
 import { type Command, Option } from 'commander'
 import { auditWrite, cliActor } from '../access/service.ts'
-import { type DbFlags, jsonFlag, out, printJson, withDb, withDbFlags } from '../cli/common.ts'
+import { type DbFlags, jsonFlag, out, printJson, printTable, withDb, withDbFlags } from '../cli/common.ts'
 import { provinceCode } from '../platform/config.ts'
 import { csvLine } from '../platform/csv.ts'
 import { undoMerge } from './merges.ts'
@@ -61,9 +61,27 @@ export function registerDedupCommands(program: Command) {
       })
     })
 
+  jsonFlag(withDbFlags(dedup.command('merges')))
+    .description('merges in the order they were made, with their state')
+    .action(async (flags: DbFlags) => {
+      await withDb(flags, async (db) => {
+        const rows = await q.merges(db.pool, provinceCode())
+        if (flags.json) return printJson(rows)
+        printTable(rows as unknown as Record<string, unknown>[], [
+          'id',
+          'state',
+          'origin',
+          'survivor_id',
+          'absorbed',
+          'requested_by',
+          'approved_by',
+        ])
+      })
+    })
+
   jsonFlag(withDbFlags(dedup.command('unmerge')))
     .description('undo a merge: the register as it was before it')
-    .argument('<merge-id>', 'the merge (see GET /api/persons/:id/merges)')
+    .argument('<merge-id>', 'the merge (see coso dedup merges)')
     .action(async (mergeId: string, flags: DbFlags) => {
       await withDb(flags, async (db) => {
         const result = await undoMerge(db, cliActor(), mergeId)

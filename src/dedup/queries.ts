@@ -160,3 +160,23 @@ export async function pairRows(db: Queryable, province: string): Promise<PairRow
   )
   return rows
 }
+
+export interface MergeSummary {
+  id: string
+  state: string
+  origin: string
+  survivor_id: string
+  absorbed: number
+  requested_by: string
+  approved_by: string | null
+}
+
+/** Merges in the order they were made. */
+export async function merges(db: Queryable, province: string): Promise<MergeSummary[]> {
+  const { rows } = await db.query<MergeSummary>(
+    `SELECT id, state, origin, survivor_id, cardinality(absorbed_ids) AS absorbed, requested_by, approved_by
+       FROM person_merge WHERE province_code = $1 ORDER BY id`,
+    [province],
+  )
+  return rows
+}

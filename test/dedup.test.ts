@@ -1,0 +1,105 @@
+// Deduplication through the CLI on both engines: a run on generated forms with ground truth, the
+// clusters and pairs contract, and merges undone to the exact register they replaced.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { openCoso } from '../src/app.ts'
+import { pairwiseScores } from '../src/dedup/cluster.ts'
+import { parseCsv } from '../src/platform/csv.ts'
+import { engines, runCli, type TestDatabase, tempDir } from './helpers.ts'
+
+/** Every register table a merge touches, in key order: what "exactly as before" compares. */
+const REGISTER = {
+  person: 'id',
+  person_identifier: 'national_id',
+  form: 'id',
+  residence: 'id',
+  household: 'id',
+  household_member: 'household_id, person_id',
+  relationship: 'person_id, kind, form_id',
+  review_item: 'id',
+}
+
+async function dump(target: TestDatabase['target']) {
+  const db = await openCoso(target)
+  try {
+    const tables: Record<string, unknown[]> = {}
+    for (const [table, key] of Object.entries(REGISTER))
+      tables[table] = (await db.pool.query(`SELECT * FROM ${table} ORDER BY ${key}`)).rows
+    return tables
+  } finally {
+    await db.close()
+  }
+}
+
+for (const engine of await engines()) {
+  describe(`dedup on ${engine.name}`, { skip: engine.skip }, () => {
+    let db: TestDatabase
+    let truth: Map<string, string>
+    let registerBefore: Record<string, unknown[]>
+    before(async () => {
+      db = await engine.create()
+      const file = join(tempDir(), 'forms.csv')
+      const g = await runCli(['generate', '--persons', '300', '--dup-rate', '0.3', '--error-rate', '0.3', '--seed', '11', '--out', file])
+      assert.equal(g.code, 0, g.stderr)
+      assert.equal((await runCli(['import', file, ...db.flags])).code, 0)
+      truth = new Map(
+        parseCsv(readFileSync(file.replace(/\.csv$/, '.truth.csv'), 'utf8'))
+          .slice(1)
+          .map(([formNo, unit, person]) => [`${unit}/${formNo}`, person as string]),
+      )
+      registerBefore = await dump(db.target)
+    })
+    after(() => db.drop())
+
+    test('a run links the duplicates; clusters and pairs print the documented CSV', async () => {
+      const run = await runCli(['dedup', 'run', '--json', ...db.flags])
+      assert.equal(run.code, 0, run.stderr)
+      const report = JSON.parse(run.stdout) as { pairs_scored: number; links: number; merges: number; review: number }
+      assert.ok(report.pairs_scored > 0 && report.merges > 0, run.stdout)
+
+      const clusters = await runCli(['dedup', 'clusters', '--format', 'csv', ...db.flags])
+      assert.equal(clusters.code, 0, clusters.stderr)
+      assert.ok(!clusters.stdout.startsWith('\uFEFF'), 'no byte-order mark')
+      const [header, ...rows] = parseCsv(clusters.stdout)
+      assert.deepEqual(header, ['form_no', 'collecting_unit', 'person_id'])
+      const held = (registerBefore.form as { state: string }[]).filter((f) => !f.state.startsWith('accepted')).length
+      assert.equal(rows.length, (registerBefore.form as unknown[]).length - held, 'every register form once, none held for correction')
+      const persons = new Map<string, number>()
+      const predicted = rows.map((r) => persons.get(r[2] as string) ?? persons.set(r[2] as string, persons.size).size - 1)
+      const scores = pairwiseScores(
+        predicted,
+        rows.map((r) => truth.get(`${r[1]}/${r[0]}`) as string),
+      )
+      assert.ok(scores.precision >= 0.99 && scores.recall >= 0.9, JSON.stringify(scores))
+      assert.ok(persons.size < (registerBefore.person as unknown[]).length, 'persons were merged')
+
+      const pairs = await runCli(['dedup', 'pairs', '--format', 'csv', ...db.flags])
+      assert.equal(pairs.code, 0, pairs.stderr)
+      const [pairHeader, ...pairRows] = parseCsv(pairs.stdout)
+      assert.deepEqual(pairHeader, ['form_no_a', 'collecting_unit_a', 'form_no_b', 'collecting_unit_b', 'probability', 'decision'])
+      assert.equal(pairRows.length, report.links + report.review)
+      for (const [, , , , probability, decision] of pairRows) {
+        assert.ok(Number(probability) >= 0 && Number(probability) <= 1)
+        assert.match(decision as string, /^(link|review)$/)
+      }
+    })
+
+    test('undoing the merges, last first, leaves the register tables exactly as before', async () => {
+      const list = await runCli(['dedup', 'merges', '--json', ...db.flags])
+      assert.equal(list.code, 0, list.stderr)
+      const merges = JSON.parse(list.stdout) as { id: string; state: string }[]
+      assert.ok(merges.length > 0)
+      assert.notDeepEqual(await dump(db.target), registerBefore)
+      for (const m of merges.filter((x) => x.state === 'applied').reverse()) {
+        const undone = await runCli(['dedup', 'unmerge', m.id, ...db.flags])
+        assert.equal(undone.code, 0, undone.stderr)
+      }
+      assert.deepEqual(await dump(db.target), registerBefore)
+      const again = await runCli(['dedup', 'unmerge', merges[0]?.id as string, ...db.flags])
+      assert.notEqual(again.code, 0)
+      assert.match(again.stderr, /không còn hiệu lực|not in effect/)
+    })
+  })
+}
