@@ -42,10 +42,12 @@ const PAGES: Page[] = [
 export function App() {
   const { t, toggle } = useI18n()
   const client = useQueryClient()
-  const [, navigate] = useLocation()
+  const [location, navigate] = useLocation()
   // The session that ended under an open page: the page stays as it was (whatever was typed
   // included) and a login dialog covers it until the user logs in again.
   const [lapsed, setLapsed] = useState<Session | null>(null)
+  // On a phone the navigation folds behind a menu button.
+  const [menuOpen, setMenuOpen] = useState(false)
   const session = useQuery({
     queryKey: ['session'],
     queryFn: () =>
@@ -73,7 +75,12 @@ export function App() {
   if (session.isPending) return <p className="center">{t('app.loading')}</p>
   if (session.isError) return <p className="center error">{t('app.error')}</p>
   const current = session.data ?? lapsed
-  if (!current) return <Login notice={null} languageButton={languageButton} onDone={startOver} />
+  if (!current)
+    return (
+      <main>
+        <Login notice={null} languageButton={languageButton} onDone={startOver} />
+      </main>
+    )
   if (current.stage === 'password-change') return <PasswordChange languageButton={languageButton} />
   if (current.stage === 'totp-setup') return <TotpSetup languageButton={languageButton} />
 
@@ -107,13 +114,25 @@ export function App() {
   return (
     <>
       <div className="shell" inert={lapsed !== null}>
+        <a className="skip" href="#main">
+          {t('nav.skip')}
+        </a>
         <header>
           <strong>coso</strong>
-          <nav aria-label={t('nav.main')}>
+          <button
+            type="button"
+            className="menu-button"
+            aria-expanded={menuOpen}
+            aria-controls="menu"
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            {t('nav.menu')}
+          </button>
+          <nav id="menu" className={menuOpen ? 'open' : undefined} aria-label={t('nav.main')}>
             {pages
               .filter((p) => p.nav)
               .map((p) => (
-                <Link key={p.path} href={p.path}>
+                <Link key={p.path} href={p.path} aria-current={location === p.path ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
                   {t(p.nav as MessageKey)}
                 </Link>
               ))}
@@ -126,7 +145,7 @@ export function App() {
             {t('app.logout')}
           </button>
         </header>
-        <main>
+        <main id="main" tabIndex={-1}>
           <Switch>
             {pages.map((p) => (
               <Route key={p.path} path={p.path}>

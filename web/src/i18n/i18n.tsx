@@ -1,5 +1,5 @@
 // The language of the interface: Vietnamese unless the user chose English (remembered).
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react'
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react'
 import { type Lang, MESSAGES, type MessageKey } from './messages.ts'
 
 const STORAGE = 'coso.lang'
@@ -18,10 +18,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLang((current) => {
       const next = current === 'vi' ? 'en' : 'vi'
       localStorage.setItem(STORAGE, next)
-      document.documentElement.lang = next
       return next
     })
   }, [])
+  // Screen readers pick their voice from it: it must follow the choice from the first render on.
+  useEffect(() => {
+    document.documentElement.lang = lang
+  }, [lang])
   const value = useMemo(() => ({ lang, t: (key: MessageKey) => MESSAGES[lang][key], toggle }), [lang, toggle])
   return <Context.Provider value={value}>{children}</Context.Provider>
 }

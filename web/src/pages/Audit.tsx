@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { ApiError, api } from '../api.ts'
 import { useI18n } from '../i18n/i18n.tsx'
+import { PageHeading } from '../PageHeading.tsx'
 
 interface Entry {
   id: string
@@ -40,7 +41,7 @@ export function AuditPage() {
   }
   return (
     <section>
-      <h1>{t('audit.title')}</h1>
+      <PageHeading>{t('audit.title')}</PageHeading>
       <form className="row wrap" onSubmit={submit}>
         <label className="grow">
           {t('audit.person')}

@@ -8,6 +8,7 @@ import { DC01_COLUMNS } from '../../../src/intake/dc01.ts'
 import { ApiError, api } from '../api.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
+import { PageHeading } from '../PageHeading.tsx'
 
 interface StoredForm {
   id: string
@@ -35,7 +36,9 @@ function SideBySide({ conflict }: { conflict: StoredForm }) {
     <table className="results compare">
       <thead>
         <tr>
-          <th />
+          <th>
+            <span className="visually-hidden">{t('corrections.field')}</span>
+          </th>
           <th>{t('corrections.accepted')}</th>
           <th>{t('corrections.conflicting')}</th>
         </tr>
@@ -69,7 +72,7 @@ export function CorrectionsPage() {
   })
   return (
     <section>
-      <h1>{t('corrections.title')}</h1>
+      <PageHeading>{t('corrections.title')}</PageHeading>
       <div className="row">
         {(['needs_correction', 'conflict'] as const).map((s) => (
           <button
@@ -92,38 +95,55 @@ export function CorrectionsPage() {
         </p>
       )}
       {forms.data && forms.data.items.length === 0 && <p>{t('corrections.none')}</p>}
-      <table className="results">
-        <tbody>
-          {forms.data?.items.map((f) => (
-            <tr key={f.id}>
-              <td>
-                {f.collecting_unit} · {f.form_no}
-              </td>
-              <td>{f.raw.full_name ?? ''}</td>
-              <td>
-                <ul className="findings">
-                  {f.findings
-                    .filter((x) => x.severity === 'error' || state === 'conflict')
-                    .map((x) => (
-                      <li key={x.rule} className={x.severity}>
-                        {x.message[lang]}
-                      </li>
-                    ))}
-                </ul>
-              </td>
-              <td>
-                {state === 'needs_correction' ? (
-                  <Link href={`/forms/new?from=${f.id}`}>{t('corrections.fix')}</Link>
-                ) : (
-                  <button type="button" className="link" aria-expanded={open === f.id} onClick={() => setOpen(open === f.id ? null : f.id)}>
-                    {t('corrections.compare')}
-                  </button>
-                )}
-              </td>
+      {forms.data && forms.data.items.length > 0 && (
+        <table className="results">
+          <thead>
+            <tr>
+              <th>{t('corrections.form')}</th>
+              <th>{t('person.name')}</th>
+              <th>{t('corrections.findings')}</th>
+              <th>
+                <span className="visually-hidden">{t('users.actions')}</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {forms.data.items.map((f) => (
+              <tr key={f.id}>
+                <td>
+                  {f.collecting_unit} · {f.form_no}
+                </td>
+                <td>{f.raw.full_name ?? ''}</td>
+                <td>
+                  <ul className="findings">
+                    {f.findings
+                      .filter((x) => x.severity === 'error' || state === 'conflict')
+                      .map((x) => (
+                        <li key={x.rule} className={x.severity}>
+                          {x.message[lang]}
+                        </li>
+                      ))}
+                  </ul>
+                </td>
+                <td>
+                  {state === 'needs_correction' ? (
+                    <Link href={`/forms/new?from=${f.id}`}>{t('corrections.fix')}</Link>
+                  ) : (
+                    <button
+                      type="button"
+                      className="link"
+                      aria-expanded={open === f.id}
+                      onClick={() => setOpen(open === f.id ? null : f.id)}
+                    >
+                      {t('corrections.compare')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {open && forms.data?.items.find((f) => f.id === open) && (
         <SideBySide conflict={forms.data.items.find((f) => f.id === open) as StoredForm} />
       )}

@@ -26,7 +26,7 @@ export function PasswordChange({ languageButton }: { languageButton: ReactNode }
     }
   }
   return (
-    <div className="card narrow">
+    <main className="card narrow">
       <div className="row between">
         <h1>{t('password.title')}</h1>
         {languageButton}
@@ -48,7 +48,7 @@ export function PasswordChange({ languageButton }: { languageButton: ReactNode }
         )}
         <button type="submit">{t('password.submit')}</button>
       </form>
-    </div>
+    </main>
   )
 }
 
@@ -66,7 +66,7 @@ export function TotpSetup({ languageButton }: { languageButton: ReactNode }) {
     onSuccess: () => client.invalidateQueries({ queryKey: ['session'] }),
   })
   return (
-    <div className="card narrow">
+    <main className="card narrow">
       <div className="row between">
         <h1>{t('totp.title')}</h1>
         {languageButton}
@@ -94,6 +94,6 @@ export function TotpSetup({ languageButton }: { languageButton: ReactNode }) {
         )}
         <button type="submit">{t('totp.submit')}</button>
       </form>
-    </div>
+    </main>
   )
 }

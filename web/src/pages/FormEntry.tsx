@@ -7,6 +7,7 @@ import { DC01_COLUMNS, type Dc01Key } from '../../../src/intake/dc01.ts'
 import { ApiError, api } from '../api.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
+import { PageHeading } from '../PageHeading.tsx'
 
 interface Finding {
   rule: string
@@ -145,7 +146,7 @@ export function FormEntryPage({ username }: { username: string }) {
   return (
     <section>
       <div className="row between no-print">
-        <h1>{t('form.title')}</h1>
+        <PageHeading>{t('form.title')}</PageHeading>
         <div className="row">
           <button type="button" onClick={() => window.print()}>
             {t('form.print')}
@@ -181,6 +182,7 @@ export function FormEntryPage({ username }: { username: string }) {
                 name={c.key}
                 value={values[c.key] ?? ''}
                 list={UNIT_FIELDS.includes(c.key) ? 'units-2025' : undefined}
+                aria-required={c.required}
                 aria-invalid={found.some((f) => f.severity === 'error')}
                 aria-describedby={found.length ? `${id}-findings` : undefined}
                 onChange={(e) => setValues((v) => ({ ...v, [c.key]: e.target.value }))}
@@ -193,15 +195,14 @@ export function FormEntryPage({ username }: { username: string }) {
                   onPick={(code) => setValues((v) => ({ ...v, [ADDRESS_UNIT[c.key] as Dc01Key]: code }))}
                 />
               )}
-              {found.length > 0 && (
-                <ul id={`${id}-findings`} className="findings">
-                  {found.map((f) => (
-                    <li key={f.rule} className={f.severity}>
-                      {f.message[lang]}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              {/* Always there, even empty: a live region announces only what appears in it later. */}
+              <ul id={`${id}-findings`} className="findings" aria-live="polite">
+                {found.map((f) => (
+                  <li key={f.rule} className={f.severity}>
+                    {f.message[lang]}
+                  </li>
+                ))}
+              </ul>
             </div>
           )
         })}
@@ -219,15 +220,13 @@ export function FormEntryPage({ username }: { username: string }) {
               {checked.findings.length - errors}
             </p>
           )}
-          {general.length > 0 && (
-            <ul className="findings">
-              {general.map((f) => (
-                <li key={f.rule} className={f.severity}>
-                  {f.message[lang]}
-                </li>
-              ))}
-            </ul>
-          )}
+          <ul className="findings" aria-live="polite">
+            {general.map((f) => (
+              <li key={f.rule} className={f.severity}>
+                {f.message[lang]}
+              </li>
+            ))}
+          </ul>
           <button type="submit" disabled={save.isPending}>
             {t('form.save')}
           </button>

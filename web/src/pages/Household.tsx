@@ -4,6 +4,7 @@ import { Link } from 'wouter'
 import { ApiError, api } from '../api.ts'
 import { formatDate } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
+import { PageHeading } from '../PageHeading.tsx'
 
 interface Household {
   id: string
@@ -39,15 +40,15 @@ export function HouseholdPage({ id }: { id: string }) {
           {t('household.print')}
         </button>
       </div>
-      <h1>
+      <PageHeading>
         {t('household.title')} {h.household_no}
-      </h1>
+      </PageHeading>
       <p>
         {t('household.head')}: <strong>{h.head_name ?? '—'}</strong>
         <br />
         {t('household.address')}: {h.address ?? '—'} ({h.unit_code}, {h.era})
       </p>
-      <table className="results">
+      <table className="results stack">
         <thead>
           <tr>
             <th>#</th>
@@ -64,9 +65,9 @@ export function HouseholdPage({ id }: { id: string }) {
               <td>
                 <Link href={`/persons/${m.person_id}`}>{m.name}</Link>
               </td>
-              <td>{m.relation_to_head ?? ''}</td>
-              <td>{m.birth_year ? formatDate(String(m.birth_year)) : ''}</td>
-              <td>{m.sex ? t(m.sex === 'M' ? 'person.sex.M' : 'person.sex.F') : ''}</td>
+              <td data-label={t('household.relation')}>{m.relation_to_head ?? ''}</td>
+              <td data-label={t('household.birthYear')}>{m.birth_year ? formatDate(String(m.birth_year)) : ''}</td>
+              <td data-label={t('person.sex')}>{m.sex ? t(m.sex === 'M' ? 'person.sex.M' : 'person.sex.F') : ''}</td>
             </tr>
           ))}
         </tbody>

@@ -8,6 +8,7 @@ import { Chart } from '../Chart.tsx'
 import { formatNumber } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
+import { PageHeading } from '../PageHeading.tsx'
 
 const OUTCOMES = ['accepted', 'accepted_with_warnings', 'needs_correction', 'duplicate', 'conflict'] as const
 
@@ -101,12 +102,20 @@ function Progress({ id }: { id: string }) {
         {t('import.encoding')}: {b.encoding ?? '—'}
       </p>
       <progress max={100} value={b.percent} aria-label={t('import.progress')} />
-      <p role="status">
+      <p>
         {b.percent}% · {formatNumber(b.rows_done)} {t('import.rows')}
         {rate > 0 && ` · ${formatNumber(Math.round(rate))} ${t('import.rowsPerSecond')}`}
         {eta !== null && ` · ${t('import.eta')} ${eta} s`}
       </p>
-      {b.error && <p className="error">{typeof b.error.message === 'string' ? b.error.message : (b.error.message?.[lang] ?? '')}</p>}
+      {/* What a screen reader hears: the state and each tenth of the way, not every second's figures. */}
+      <p className="visually-hidden" aria-live="polite">
+        {t(`import.status.${b.status}` as MessageKey)}, {Math.floor(b.percent / 10) * 10}%
+      </p>
+      {b.error && (
+        <p className="error" role="alert">
+          {typeof b.error.message === 'string' ? b.error.message : (b.error.message?.[lang] ?? '')}
+        </p>
+      )}
       {b.status === 'done' && (
         <>
           <h3>{t('import.outcomes')}</h3>
@@ -174,7 +183,7 @@ export function ImportPage() {
 
   return (
     <section>
-      <h1>{t('import.title')}</h1>
+      <PageHeading>{t('import.title')}</PageHeading>
       <form className="row wrap" onSubmit={submit}>
         <label className="grow">
           {t('import.file')}

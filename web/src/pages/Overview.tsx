@@ -8,6 +8,7 @@ import { api } from '../api.ts'
 import { Chart } from '../Chart.tsx'
 import { formatNumber } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
+import { PageHeading } from '../PageHeading.tsx'
 
 interface Row {
   unit: string
@@ -223,7 +224,7 @@ export function OverviewPage() {
   const total = rows.reduce((n, r) => n + r.persons, 0)
   return (
     <section>
-      <h1>{t('overview.title')}</h1>
+      <PageHeading>{t('overview.title')}</PageHeading>
       <p>
         {t('overview.persons')}: <strong>{formatNumber(total)}</strong> · {t('overview.households')}:{' '}
         <strong>{formatNumber(rows.reduce((n, r) => n + r.households, 0))}</strong> · {t('overview.forms')}:{' '}

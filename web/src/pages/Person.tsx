@@ -6,6 +6,7 @@ import { ApiError, api, type Person } from '../api.ts'
 import { formatDate } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
+import { PageHeading } from '../PageHeading.tsx'
 
 const MASK = '***'
 
@@ -43,7 +44,7 @@ export function PersonPage({ id }: { id: string }) {
   return (
     <section>
       {back}
-      <h1>{p.name_display}</h1>
+      <PageHeading>{p.name_display}</PageHeading>
       <p className="notice" role="note">
         {t('person.logged')}
         {masked && ` ${t('person.masked')}`}

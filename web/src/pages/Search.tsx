@@ -7,6 +7,7 @@ import { useLocation } from 'wouter'
 import { ApiError, api, type PersonSummary } from '../api.ts'
 import { formatDate } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
+import { PageHeading } from '../PageHeading.tsx'
 
 interface Criteria {
   q: string
@@ -74,7 +75,7 @@ export function SearchPage() {
 
   return (
     <section>
-      <h1>{t('search.title')}</h1>
+      <PageHeading>{t('search.title')}</PageHeading>
       <form className="row wrap" onSubmit={submit} onKeyDown={move}>
         <label className="grow">
           {t('search.q')}
@@ -99,7 +100,7 @@ export function SearchPage() {
       {results.isFetching && <p>{t('app.loading')}</p>}
       {results.data && items.length === 0 && <p>{t('search.none')}</p>}
       {items.length > 0 && (
-        <table className="results" ref={table} onKeyDown={move} aria-label={t('search.title')}>
+        <table className="results stack" ref={table} onKeyDown={move} aria-label={t('search.title')}>
           <thead>
             <tr>
               <th>{t('person.name')}</th>
@@ -116,9 +117,9 @@ export function SearchPage() {
                     {p.name_display}
                   </a>
                 </td>
-                <td>{formatDate(p.birth_date)}</td>
-                <td>{p.sex ? t(p.sex === 'M' ? 'person.sex.M' : 'person.sex.F') : ''}</td>
-                <td>{p.personal_id ?? ''}</td>
+                <td data-label={t('person.birthDate')}>{formatDate(p.birth_date)}</td>
+                <td data-label={t('person.sex')}>{p.sex ? t(p.sex === 'M' ? 'person.sex.M' : 'person.sex.F') : ''}</td>
+                <td data-label={t('person.personalId')}>{p.personal_id ?? ''}</td>
               </tr>
             ))}
           </tbody>

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { ApiError, api } from '../api.ts'
 import { useI18n } from '../i18n/i18n.tsx'
+import { PageHeading } from '../PageHeading.tsx'
 
 const ROLES = ['province-admin', 'province-analyst', 'commune-officer', 'commune-head', 'card-clerk', 'auditor'] as const
 
@@ -57,7 +58,7 @@ export function UsersPage() {
 
   return (
     <section>
-      <h1>{t('users.title')}</h1>
+      <PageHeading>{t('users.title')}</PageHeading>
       <form className="row wrap" onSubmit={submit}>
         <label>
           {t('login.username')}
@@ -96,7 +97,9 @@ export function UsersPage() {
             <th>{t('users.role')}</th>
             <th>{t('users.units')}</th>
             <th>{t('users.state')}</th>
-            <th />
+            <th>
+              <span className="visually-hidden">{t('users.actions')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
