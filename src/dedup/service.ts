@@ -57,6 +57,41 @@ const LEVEL_COUNTS = FIELDS.map((f) => LEVELS[f].length)
 const FAMILY = FIELDS.indexOf('family')
 const GIVEN = FIELDS.indexOf('given')
 
+/**
+ * Where a person lives and with whom: household, address, phone and relatives agree for every
+ * member of a family, so they are not independent evidence. Their weights add up only to this
+ * many bits, so that a family (twins above all: same parents, address and birth date) cannot
+ * outvote a different given name or sex.
+ */
+const CONTEXT = ['residence', 'household', 'phone', 'relatives'].map((f) => FIELDS.indexOf(f as (typeof FIELDS)[number]))
+const CONTEXT_CAP = 10
+
+/**
+ * The most a level of "different" may be among pairs of one person, whatever EM found: one
+ * person keeps their given and family name and sex (a slip is a level of its own). EM left alone
+ * drifts toward "same household", since family members agree on everything else.
+ */
+const MAX_DIFFERENT: Partial<Record<(typeof FIELDS)[number], number>> = { family: 0.03, given: 0.02, sex: 0.01, birth: 0.05 }
+
+function probabilityOf(total: number, parts: Float64Array): number {
+  let context = 0
+  for (const f of CONTEXT) context += parts[f] as number
+  const weight = context > CONTEXT_CAP ? total - context + CONTEXT_CAP : total
+  return 1 / (1 + 2 ** -weight)
+}
+
+/** m with each field's "different" level held to MAX_DIFFERENT, the rest rescaled to sum to one. */
+function constrain(model: Model): Model {
+  const m = model.m.map((row, f) => {
+    const cap = MAX_DIFFERENT[FIELDS[f] as (typeof FIELDS)[number]]
+    const different = row[0] as number
+    if (cap === undefined || different <= cap) return row
+    const scale = (1 - cap) / (1 - different)
+    return row.map((v, level) => (level === 0 ? cap : v * scale))
+  })
+  return { ...model, m }
+}
+
 export async function runDedup(db: Db, options: RunOptions): Promise<RunReport> {
   const province = provinceCode()
   const runId = uuidv7()
@@ -103,7 +138,7 @@ export async function runDedup(db: Db, options: RunOptions): Promise<RunReport> 
       const a = prepared[blocked.a[i] as number] as Prepared
       const b = prepared[blocked.b[i] as number] as Prepared
       termFrequencies(a, b, vectors, i, frequency, tf)
-      probability[i] = 1 / (1 + 2 ** -partialWeights(vectors, scorer, parts, tf, i * FIELD_COUNT, 0))
+      probability[i] = probabilityOf(partialWeights(vectors, scorer, parts, tf, i * FIELD_COUNT, 0), parts)
       conflict[i] = hardConflict(a, b) ? 1 : 0
     }
     lap('score')
@@ -239,7 +274,7 @@ function train(prepared: Prepared[], vectors: Int8Array, rules: Uint8Array, opti
   }
   const u = estimateU(randomVectors, LEVEL_COUNTS)
   const ruleFields = BLOCK_RULES.map((r) => RULE_FIELDS[r].map((f) => FIELDS.indexOf(f)))
-  return trainM({ vectors, ruleMask: rules, ruleFields, levelCounts: LEVEL_COUNTS, u, totalPairs: (n * (n - 1)) / 2 }).model
+  return constrain(trainM({ vectors, ruleMask: rules, ruleFields, levelCounts: LEVEL_COUNTS, u, totalPairs: (n * (n - 1)) / 2 }).model)
 }
 
 type NameFrequencies = { family: Map<string, number>; given: Map<string, number> }
