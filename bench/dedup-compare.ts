@@ -140,9 +140,11 @@ for (const forms of formsOf.values()) {
     }
   }
 }
-console.log(`blocking recall: ${((100 * trueFound) / trueTotal).toFixed(2)}% of ${fmt(trueTotal)} true pairs`)
+console.log(
+  `blocking recall: ${((100 * trueFound) / trueTotal).toFixed(3)}% of ${fmt(trueTotal)} true pairs (${fmt(trueTotal - trueFound)} missed)`,
+)
 for (const [code, e] of [...byError].sort((x, y) => x[0].localeCompare(y[0]))) {
-  console.log(`  ${code.padEnd(16)} ${((100 * e.found) / e.total).toFixed(2).padStart(6)}% of ${fmt(e.total)}`)
+  console.log(`  ${code.padEnd(16)} ${((100 * e.found) / e.total).toFixed(3).padStart(7)}% of ${fmt(e.total)}`)
 }
 const onlyBy = new Map<string, number>()
 for (let i = 0; i < pairs.count; i++) {

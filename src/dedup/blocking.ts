@@ -49,53 +49,83 @@ export function rulesOf(mask: number): BlockRule[] {
   return BLOCK_RULES.filter((_, i) => (mask & (1 << i)) !== 0)
 }
 
-/** Appends p's keys for one rule to keys (none when p lacks a value the rule needs). */
-function ruleKeys(p: Prepared, rule: BlockRule, keys: string[]): void {
-  const given = p.given.fold
-  const family = p.family.fold
+/** One key as up to four numbers (values and hashes of texts, from Prepared). */
+type Emit = (a: number, b: number, c: number, d: number) => void
+
+/**
+ * Calls emit with each of p's keys for one rule (none when p lacks a value the rule needs). Keys
+ * are made of numbers, not texts: a province has some fifteen million of them, and building and
+ * hashing that many strings took longer than everything else in blocking.
+ */
+function ruleKeys(p: Prepared, rule: BlockRule, emit: Emit): void {
+  const given = p.given.foldHash // 0 = no given name
+  const family = p.family.foldHash
   const fullDate = p.birthPrecision === 3
   switch (rule) {
     case 'id':
-      if (p.personalId) keys.push(`p${p.personalId}`)
-      if (p.oldId) keys.push(`o${p.oldId}`)
+      if (p.idHigh >= 0) emit(1, p.idHigh, p.idLow, 0)
+      if (p.oldIdHigh >= 0) emit(2, p.oldIdHigh, p.oldIdLow, 0)
       return
     case 'birthGiven':
-      if (fullDate && given) keys.push(`${p.birthYmd} ${given}`)
+      if (fullDate && given) emit(p.birthYmd, given, 0, 0)
       return
     case 'yearGivenFamily':
-      if (p.birthPrecision > 0 && given && family) keys.push(`${p.birthYear} ${given} ${family}`)
+      if (p.birthPrecision > 0 && given && family) emit(p.birthYear, given, family, 0)
       return
     case 'birthFamilyUnit':
-      if (fullDate && family && p.unit) keys.push(`${p.birthYmd} ${family} ${p.unit}`)
+      if (fullDate && family && p.unitHash) emit(p.birthYmd, family, p.unitHash, 0)
       return
     case 'householdGiven':
       if (!given) return
-      if (p.household) keys.push(`h${p.household} ${given}`)
-      if (p.address) keys.push(`a${p.unit} ${p.address} ${given}`)
+      if (p.householdHash) emit(1, p.householdHash, given, 0)
+      if (p.addressHash) emit(2, p.unitHash, p.addressHash, given)
       return
     case 'householdYear':
-      if (p.household && p.birthPrecision > 0) keys.push(`${p.household} ${p.birthYear}`)
+      if (p.householdHash && p.birthPrecision > 0) emit(p.householdHash, p.birthYear, 0, 0)
       return
     case 'phone':
-      if (p.phone) keys.push(p.phone)
+      if (p.phoneNumber >= 0) emit(p.phoneNumber, 0, 0, 0)
       return
     case 'swapGiven': {
       // Day and month in either order give the same key; only a day that could be a month swaps.
       const { birthDay: d, birthMonth: m } = p
-      if (fullDate && given && d <= 12 && d !== m) keys.push(`${p.birthYear} ${Math.min(d, m)} ${Math.max(d, m)} ${given}`)
+      if (fullDate && given && d <= 12 && d !== m) emit(p.birthYear, Math.min(d, m) * 100 + Math.max(d, m), given, 0)
       return
     }
   }
 }
 
-/** Every blocking key of one person (for checking one new form against an index of the register). */
+/** One step of murmur3 (32 bits): h with x mixed in. */
+function mix(h: number, x: number): number {
+  let k = Math.imul(x, 0xcc9e2d51)
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593)
+  h ^= k
+  h = (h << 13) | (h >>> 19)
+  return (Math.imul(h, 5) + 0xe6546b64) | 0
+}
+
+/** murmur3's finish: every input bit moves every output bit. */
+function finish(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 0
+}
+
+/** A key's 64-bit hash as two 32-bit halves, from two differently seeded murmur3 runs. */
+const keyHigh = (a: number, b: number, c: number, d: number) => finish(mix(mix(mix(mix(0x9747b28c, a), b), c), d))
+const keyLow = (a: number, b: number, c: number, d: number) => finish(mix(mix(mix(mix(0x5bd1e995, a), b), c), d))
+
+/**
+ * Every blocking key of one person, as text (for checking one new form against an index of the
+ * register's keys): two persons share a block of a rule when they have a key of it in common.
+ */
 export function blockingKeys(p: Prepared): Array<{ rule: BlockRule; key: string }> {
   const out: Array<{ rule: BlockRule; key: string }> = []
-  const keys: string[] = []
   for (const rule of BLOCK_RULES) {
-    keys.length = 0
-    ruleKeys(p, rule, keys)
-    for (const key of keys) out.push({ rule, key })
+    ruleKeys(p, rule, (a, b, c, d) => {
+      const hex = (x: number) => x.toString(16).padStart(8, '0')
+      out.push({ rule, key: hex(keyHigh(a, b, c, d)) + hex(keyLow(a, b, c, d)) })
+    })
   }
   return out
 }
@@ -148,23 +178,6 @@ class IntList {
   }
 }
 
-/** FNV-1a of a text, 32 bits. */
-function fnv(text: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
-  return h >>> 0
-}
-
-/** A second 32-bit hash of a text, independent enough of fnv (murmur-style mixing). */
-function murmur(text: string): number {
-  let h = 0x9747b28c
-  for (let i = 0; i < text.length; i++) {
-    h = Math.imul(h ^ text.charCodeAt(i), 0x5bd1e995)
-    h ^= h >>> 15
-  }
-  return h >>> 0
-}
-
 // Where the high and the low half of a 64-bit integer lie in a Uint32Array view of it.
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const LOW = LITTLE_ENDIAN ? 0 : 1
@@ -195,12 +208,11 @@ export function candidatePairs(prepared: readonly Prepared[], options: BlockingO
   const memberBlock = new IntList(n * 4)
   const blockRule: number[] = []
   const perRule = {} as Record<BlockRule, RuleCounts>
-  const keys: string[] = []
   // Blocks are runs of equal keys once the keys are sorted. A key is sorted as a 64-bit integer:
-  // its hash in the high bits, then the person and which of their keys it is. (A Map of the key
-  // texts took ten times longer on a province.) Two keys with one hash would only make one block
-  // of two, i.e. extra candidates, never fewer: with 32 + (31 - personBits) hash bits, about one
-  // such collision per province run.
+  // its hash in the high bits, then the person and which of their keys it is. Two keys with one
+  // hash (or two texts with one hash inside a key) only join two blocks into one, i.e. make extra
+  // candidates, never fewer; with 32 + (31 - personBits) bits of key hash that is about one
+  // block per province run.
   const personBits = Math.max(1, Math.ceil(Math.log2(n + 1)))
   if (personBits > 30) throw new RangeError(`candidatePairs: ${n} persons are too many`)
   const tail = personBits + 1 // low bits holding person and key index
@@ -210,21 +222,23 @@ export function candidatePairs(prepared: readonly Prepared[], options: BlockingO
     let entries = new BigUint64Array(n)
     let halves = new Uint32Array(entries.buffer)
     let e = 0
-    for (let i = 0; i < n; i++) {
-      keys.length = 0
-      ruleKeys(prepared[i] as Prepared, rule, keys)
-      for (let k = 0; k < keys.length; k++) {
-        if (e === entries.length) {
-          const bigger = new BigUint64Array(entries.length * 2)
-          bigger.set(entries)
-          entries = bigger
-          halves = new Uint32Array(entries.buffer)
-        }
-        const key = keys[k] as string
-        halves[2 * e + HIGH] = fnv(key)
-        halves[2 * e + LOW] = (((murmur(key) >>> tail) << tail) | (i << 1) | k) >>> 0
-        e++
+    let i = 0
+    let k = 0
+    const emit: Emit = (a, b, c, d) => {
+      if (e === entries.length) {
+        const bigger = new BigUint64Array(entries.length * 2)
+        bigger.set(entries)
+        entries = bigger
+        halves = new Uint32Array(entries.buffer)
       }
+      halves[2 * e + HIGH] = keyHigh(a, b, c, d)
+      halves[2 * e + LOW] = (((keyLow(a, b, c, d) >>> tail) << tail) | (i << 1) | k) >>> 0
+      e++
+      k++
+    }
+    for (i = 0; i < n; i++) {
+      k = 0
+      ruleKeys(prepared[i] as Prepared, rule, emit)
     }
     const sorted = entries.subarray(0, e).sort()
     halves = new Uint32Array(sorted.buffer, sorted.byteOffset, 2 * e)
@@ -293,36 +307,34 @@ export function candidatePairs(prepared: readonly Prepared[], options: BlockingO
   }
 
   // Every pair of every block; a pair is made by the lowest block (of the first rule) it is in,
-  // and carries the bits of every rule that has it in a block. Run twice: count, then fill
-  // arrays of exactly that size.
-  const walk = (out: CandidatePairs | undefined): number => {
-    let count = 0
-    for (let g = 0; g < blocks; g++) {
-      const end = blockStart[g + 1] as number
-      for (let i = blockStart[g] as number; i < end; i++) {
-        const x = members[i] as number
-        pairs: for (let j = i + 1; j < end; j++) {
-          const y = members[j] as number
-          let mask = 0
-          for (let r = 0; r < RULES; r++) {
-            const first = shared(x, y, r)
-            if (first < 0) continue
-            if (mask === 0 && first !== g) continue pairs // made by an earlier block
-            mask |= 1 << r
-          }
-          if (out) {
-            out.a[count] = x
-            out.b[count] = y
-            out.rules[count] = mask
-          }
-          count++
+  // and carries the bits of every rule that has it in a block. The rules' pair counts bound the
+  // number of unique pairs (a pair found by several rules counts once in each), so the arrays
+  // are allocated once, and returned as views of what was filled.
+  let capacity = 0
+  for (const rule of BLOCK_RULES) capacity += perRule[rule].pairs
+  const a = new Uint32Array(capacity)
+  const b = new Uint32Array(capacity)
+  const rules = new Uint8Array(capacity)
+  let count = 0
+  for (let g = 0; g < blocks; g++) {
+    const end = blockStart[g + 1] as number
+    for (let i = blockStart[g] as number; i < end; i++) {
+      const x = members[i] as number
+      pairs: for (let j = i + 1; j < end; j++) {
+        const y = members[j] as number
+        let mask = 0
+        for (let r = 0; r < RULES; r++) {
+          const first = shared(x, y, r)
+          if (first < 0) continue
+          if (mask === 0 && first !== g) continue pairs // made by an earlier block
+          mask |= 1 << r
         }
+        a[count] = x
+        b[count] = y
+        rules[count] = mask
+        count++
       }
     }
-    return count
   }
-  const count = walk(undefined)
-  const result: CandidatePairs = { count, a: new Uint32Array(count), b: new Uint32Array(count), rules: new Uint8Array(count), perRule }
-  walk(result)
-  return result
+  return { count, a: a.subarray(0, count), b: b.subarray(0, count), rules: rules.subarray(0, count), perRule }
 }

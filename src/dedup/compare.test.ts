@@ -166,6 +166,12 @@ test('ID numbers: equal, one digit or two neighbours swapped (a typo), otherwise
   assert.equal(level('id', { personalId: id }, { personalId: '022090042315' }), 'different') // 1 and 4 far apart
   assert.equal(level('id', { personalId: id }, { personalId: '022090012399' }), 'different')
   assert.equal(level('id', { personalId: id }, { personalId: '022090987654' }), 'different')
+  // Swaps and slips anywhere, leading zeros included (001 is Hà Nội).
+  assert.equal(level('id', { personalId: '022095712345' }, { personalId: '022097512345' }), 'typo')
+  assert.equal(level('id', { personalId: '001090012345' }, { personalId: '010090012345' }), 'typo')
+  assert.equal(level('id', { personalId: '001090012345' }, { personalId: '101090012345' }), 'typo')
+  assert.equal(level('id', { personalId: '001090012345' }, { personalId: '100090012345' }), 'different')
+  assert.equal(level('id', { oldId: '100234567' }, { oldId: '102034567' }), 'typo')
   // The old 9-digit ID when either side lacks a personal ID.
   assert.equal(level('id', { personalId: id, oldId: '100234567' }, { oldId: '100234567' }), 'exact')
   assert.equal(level('id', { oldId: '100234567' }, { oldId: '100243567' }), 'typo')

@@ -55,6 +55,8 @@ export interface NameKeys {
   readonly fold: string
   /** The words of fold. */
   readonly words: readonly string[]
+  /** Hash of fold (0 = no name), for blocking keys. */
+  readonly foldHash: number
   /** Telex keystrokes were typed for the marks ("Dduwcs" for Đức): the marks were lost, not different. */
   readonly keystrokes: boolean
   /** Written without any diacritic (true for no name). */
@@ -121,7 +123,9 @@ export interface Prepared {
   readonly oldIdLow: number
   /** phone as a number (-1 = unknown). */
   readonly phoneNumber: number
-  /** Hashes of household and of the relatives' fold and ends (0 = unknown). */
+  /** Hashes of unit, address, household and of the relatives' fold and ends (0 = unknown). */
+  readonly unitHash: number
+  readonly addressHash: number
   readonly householdHash: number
   readonly fatherFold: number
   readonly fatherEnds: number
@@ -253,7 +257,18 @@ function foldWord(word: string): string {
   return VARIANT_FOLDS.get(w) ?? w
 }
 
-const NO_NAME: NameKeys = { exact: '', hoiNga: '', variant: '', iy: '', fold: '', words: [], keystrokes: false, ascii: true, thiVan: false }
+const NO_NAME: NameKeys = {
+  exact: '',
+  hoiNga: '',
+  variant: '',
+  iy: '',
+  fold: '',
+  words: [],
+  foldHash: 0,
+  keystrokes: false,
+  ascii: true,
+  thiVan: false,
+}
 
 const nameKeys = cached((text: string): NameKeys => {
   const exact = exactKey(nfc(text))
@@ -261,6 +276,7 @@ const nameKeys = cached((text: string): NameKeys => {
   const exactWords = exact.split(' ')
   const folded = foldKey(exact).split(' ').filter(Boolean)
   const words = folded.map(foldWord)
+  const fold = words.join(' ')
   return {
     exact,
     // In Vietnamese the combining tilde is only ever the ngã tone.
@@ -270,8 +286,9 @@ const nameKeys = cached((text: string): NameKeys => {
       .normalize('NFC'),
     variant: exactWords.map((w) => VARIANTS.get(w) ?? w).join(' '),
     iy: exactWords.map(iyWord).join(' '),
-    fold: words.join(' '),
+    fold,
     words,
+    foldHash: hashText(fold),
     keystrokes: folded.some((w) => TELEX.test(w)),
     ascii: !/[^\p{ASCII}]/u.test(exact),
     thiVan: words.length === 1 && (words[0] === 'thi' || words[0] === 'van'),
@@ -309,7 +326,7 @@ function householdKey(household: string | undefined, unit: string | undefined): 
 }
 
 /** FNV-1a, cut to 30 bits so that V8 keeps it as a small integer; never 0, which is "unknown". */
-function hash(text: string): number {
+export function hashText(text: string): number {
   if (text === '') return 0
   let h = 0x811c9dc5
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
@@ -348,6 +365,7 @@ export function prepare(c: Candidate): Prepared {
   // Too short to be anyone's number: treated as not given.
   const phone = phoneDigits.length >= 9 ? phoneDigits.slice(-9) : ''
   const unit = c.unit ? unitKey(c.unit) : ''
+  const address = unit ? addressKey(c.address) : ''
   const household = householdKey(c.household, unit)
   const father = relativeKeys(c.father)
   const mother = relativeKeys(c.mother)
@@ -370,7 +388,7 @@ export function prepare(c: Candidate): Prepared {
     sex: sexCode(c.sex),
     idSex: sexCode(parts?.sex),
     unit,
-    address: unit ? addressKey(c.address) : '',
+    address,
     household,
     phone,
     father,
@@ -382,15 +400,17 @@ export function prepare(c: Candidate): Prepared {
     oldIdHigh: oldId ? Number(oldId.slice(0, 3)) : -1,
     oldIdLow: oldId ? Number(oldId.slice(3)) : -1,
     phoneNumber: phone ? Number(phone) : -1,
-    householdHash: hash(household),
-    fatherFold: hash(father.fold),
-    fatherEnds: hash(father.ends),
-    motherFold: hash(mother.fold),
-    motherEnds: hash(mother.ends),
-    spouseFold: hash(spouse.fold),
-    spouseEnds: hash(spouse.ends),
-    headFold: hash(head.fold),
-    headEnds: hash(head.ends),
+    unitHash: hashText(unit),
+    addressHash: hashText(address),
+    householdHash: hashText(household),
+    fatherFold: hashText(father.fold),
+    fatherEnds: hashText(father.ends),
+    motherFold: hashText(mother.fold),
+    motherEnds: hashText(mother.ends),
+    spouseFold: hashText(spouse.fold),
+    spouseEnds: hashText(spouse.ends),
+    headFold: hashText(head.fold),
+    headEnds: hashText(head.ends),
   }
 }
 
