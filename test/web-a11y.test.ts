@@ -1,0 +1,257 @@
+// Accessibility of the web app in a real Chromium: axe-core (WCAG 2.0/2.1, A and AA) on every
+// main page, the keyboard (skip link, focus after navigation), and the phone layout for look-ups
+// at 390×844. Screenshots go to .coso-test/screenshots (not committed).
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import axe from 'axe-core'
+import * as OTPAuth from 'otpauth'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { embeddedDatabase, ROOT, runCli, type Served, serve, TEST_PASSWORD, type TestDatabase, tempDir } from './helpers.ts'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const SHOTS = join(ROOT, '.coso-test', 'screenshots')
+const HEADER =
+  'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,ethnicity,household_no,relation_to_head,current_unit'
+const ROWS = [
+  'HT-1,05/01/2026,06652,Nguyễn Văn Hà,12/03/1980,Nam,022080000123,Kinh,H1,Chủ hộ,06652',
+  'HT-2,05/01/2026,06652,Nguyễn Thị Lan,20/07/1982,Nữ,022182000789,Kinh,H1,Vợ,06652',
+]
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }[]
+}
+
+/** axe-core on the page as it is now; any violation fails, named with its elements. */
+async function assertAccessible(page: Page, what: string) {
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.addScriptTag({ content: axe.source })
+  const result = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG)} } })`)) as AxeResult
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`,
+  )
+  assert.equal(found.length, 0, `${what}: ${found.length} axe violation(s)\n${found.join('\n')}`)
+}
+
+async function logIn(page: Page, username: string) {
+  await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor() // not the users page's own username field
+  await page.getByLabel('Tên đăng nhập').fill(username)
+  await page.getByLabel('Mật khẩu').fill(TEST_PASSWORD)
+  await page.getByRole('button', { name: 'Đăng nhập' }).click()
+}
+
+const focusedName = (page: Page) => page.evaluate('document.activeElement?.tagName + ":" + (document.activeElement?.textContent ?? "")')
+
+describe('accessibility of the web app', { skip }, () => {
+  let db: TestDatabase
+  let server: Served
+  let browser: Browser
+  let page: Page
+  const ids: Record<string, string> = {}
+
+  before(async () => {
+    db = embeddedDatabase()
+    const file = join(tempDir(), 'forms.csv')
+    writeFileSync(file, `${HEADER}\n${ROWS.join('\n')}\n`)
+    assert.equal((await runCli(['import', file, ...db.flags])).code, 0)
+    // The same form number with another birth date: a conflict for the correction queue.
+    const again = join(tempDir(), 'again.csv')
+    writeFileSync(again, `${HEADER}\n${(ROWS[0] as string).replace('12/03/1980', '13/03/1980')}\n`)
+    assert.equal((await runCli(['import', again, ...db.flags])).code, 0)
+    for (const [username, role, units] of [
+      ['hatu', 'commune-officer', ['--unit', '06652']],
+      ['kiemtra', 'auditor', []],
+      ['quantri', 'province-admin', []],
+    ] as const) {
+      const add = await runCli(['users', 'add', '--username', username, '--role', role, ...units, '--password-stdin', ...db.flags], {
+        input: `${TEST_PASSWORD}\n`,
+      })
+      assert.equal(add.code, 0, add.stderr)
+    }
+    const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
+    for (const line of exported.stdout.trim().split('\n')) {
+      const p = JSON.parse(line) as { id: string; personal_id: string }
+      ids[p.personal_id] = p.id
+    }
+    server = await serve(db.flags)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    // axe is injected as a script: the app's CSP (rightly) allows no inline script.
+    page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'vi-VN', bypassCSP: true })
+    mkdirSync(SHOTS, { recursive: true })
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.stop()
+    await db?.drop()
+  })
+
+  test('the login form, and its error', async () => {
+    await page.goto(server.url)
+    await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
+    await assertAccessible(page, 'login')
+    await page.getByLabel('Tên đăng nhập').fill('hatu')
+    await page.getByLabel('Mật khẩu').fill('wrong-password-123')
+    await page.getByRole('button', { name: 'Đăng nhập' }).click()
+    await page.getByRole('alert').waitFor()
+    await assertAccessible(page, 'login with an error')
+  })
+
+  test('search with results', async () => {
+    await logIn(page, 'hatu')
+    await page.getByRole('heading', { name: 'Tra cứu nhân khẩu' }).waitFor()
+    await page.getByLabel('Họ tên (không cần dấu)').fill('nguyen ha')
+    await page.keyboard.press('Enter')
+    await page.getByRole('link', { name: 'Nguyễn Văn Hà' }).waitFor()
+    await assertAccessible(page, 'search')
+  })
+
+  test('the skip link is the first stop of the keyboard and leads to the content', async () => {
+    await page.goto(`${server.url}/overview`)
+    await page.getByRole('heading', { name: 'Tổng quan theo đơn vị' }).waitFor()
+    await page.keyboard.press('Tab')
+    const skipLink = page.getByRole('link', { name: 'Bỏ qua, đến nội dung chính' })
+    assert.equal(await focusedName(page), 'A:Bỏ qua, đến nội dung chính')
+    assert.ok(((await skipLink.boundingBox())?.y ?? -1) >= 0, 'on the screen once focused')
+    await page.keyboard.press('Enter')
+    assert.equal(await page.evaluate('document.activeElement?.id'), 'main')
+    await page.keyboard.press('Tab')
+    assert.equal(await page.evaluate('document.activeElement?.closest("main") !== null'), true, 'the next stop is in the content')
+  })
+
+  test('after a navigation the focus is on the new page’s heading', async () => {
+    await page.getByRole('link', { name: 'Tra cứu nhân khẩu' }).click()
+    await page.getByRole('heading', { name: 'Tra cứu nhân khẩu' }).waitFor()
+    await page.waitForFunction('document.activeElement?.tagName === "H1"')
+    assert.equal(await focusedName(page), 'H1:Tra cứu nhân khẩu')
+    await page.getByRole('link', { name: 'Nguyễn Văn Hà' }).click()
+    await page.getByRole('heading', { name: 'Nguyễn Văn Hà' }).waitFor()
+    await page.waitForFunction('document.activeElement?.tagName === "H1"')
+    assert.equal(await focusedName(page), 'H1:Nguyễn Văn Hà')
+  })
+
+  test('person and household', async () => {
+    await page.getByRole('note').waitFor()
+    await assertAccessible(page, 'person')
+    await page.getByRole('link', { name: 'Xem hộ' }).click()
+    await page.getByRole('heading', { name: 'Hộ số H1' }).waitFor()
+    await assertAccessible(page, 'household')
+  })
+
+  test('the overview', async () => {
+    await page.getByRole('link', { name: 'Tổng quan' }).click()
+    await page.getByRole('heading', { name: 'Tổng quan theo đơn vị' }).waitFor()
+    await page.locator('figure.map path').nth(53).waitFor({ state: 'attached' })
+    await assertAccessible(page, 'overview')
+  })
+
+  test('form entry with a finding, announced politely', async () => {
+    await page.getByRole('link', { name: 'Nhập phiếu DC01' }).click()
+    await page.getByLabel('Số phiếu').fill('A-1')
+    await page.getByLabel('Đơn vị thu thập').fill('06652')
+    await page.getByLabel('Họ, chữ đệm và tên khai sinh').fill('LÊ VĂN BA')
+    await page.getByLabel('Ngày, tháng, năm sinh').fill('31/02/1990')
+    const date = page.getByLabel('Ngày, tháng, năm sinh')
+    await page.waitForFunction('document.getElementById("f-birth_date")?.getAttribute("aria-invalid") === "true"')
+    const findings = page.locator(`[id="${await date.getAttribute('aria-describedby')}"]`)
+    assert.equal(await findings.getAttribute('aria-live'), 'polite', 'the finding describes its field, and is announced')
+    assert.match((await findings.textContent()) ?? '', /\S/)
+    await assertAccessible(page, 'form entry')
+  })
+
+  test('import, with its progress and report', async () => {
+    const file = join(tempDir(), 'upload.csv')
+    writeFileSync(
+      file,
+      `${HEADER}\nU-1,06/01/2026,06652,Vũ Văn Một,01/01/1970,Nam,,Kinh,H5,Chủ hộ,06652\nU-2,06/01/2026,06652,Vũ Thị Hai,31/02/1975,Nữ,,Kinh,H5,Vợ,06652\n`,
+    )
+    await page.getByRole('link', { name: 'Nhập tệp' }).click()
+    await page.getByRole('heading', { name: 'Nhập tệp' }).waitFor()
+    await assertAccessible(page, 'import (empty)')
+    await page.getByLabel('Tệp (CSV, XLSX, JSON Lines)').setInputFiles(file)
+    await page.getByRole('button', { name: 'Tải lên và nhập' }).click()
+    await page.getByRole('heading', { name: 'upload.csv — đã xong' }).waitFor({ timeout: 60_000 })
+    await page.locator('[aria-live="polite"]').filter({ hasText: 'đã xong' }).waitFor({ state: 'attached' })
+    await assertAccessible(page, 'import report')
+  })
+
+  test('the correction queue, with a conflict compared', async () => {
+    await page.getByRole('link', { name: 'Phiếu cần sửa' }).click()
+    await page.getByRole('cell', { name: /U-2/ }).waitFor()
+    await assertAccessible(page, 'corrections')
+    await page.getByRole('button', { name: 'Xung đột' }).click()
+    await page.getByRole('button', { name: 'So sánh' }).click()
+    await page.locator('table.compare tr.differs').first().waitFor()
+    await assertAccessible(page, 'conflict compared')
+  })
+
+  test('an administrator: enrolling the second factor, then the users page', async () => {
+    await page.getByRole('button', { name: 'Đăng xuất' }).click()
+    await logIn(page, 'quantri')
+    await page.getByRole('heading', { name: 'Bật xác thực hai lớp' }).waitFor()
+    const secret = (await page.locator('code').textContent()) ?? ''
+    await assertAccessible(page, 'TOTP enrolment')
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) })
+    await page.getByLabel('Mã 6 số').fill(totp.generate())
+    await page.getByRole('button', { name: 'Xác nhận' }).click()
+    await page.getByRole('link', { name: 'Người dùng' }).click()
+    await page.getByRole('cell', { name: 'kiemtra' }).waitFor()
+    await assertAccessible(page, 'users')
+  })
+
+  test('an auditor: the audit log with entries', async () => {
+    await page.getByRole('button', { name: 'Đăng xuất' }).click()
+    await logIn(page, 'kiemtra')
+    await page.getByRole('heading', { name: 'Nhật ký truy cập' }).waitFor()
+    await page.getByLabel('Người (mã trong sổ)').fill(ids['022080000123'] as string)
+    await page.getByRole('button', { name: 'Tìm' }).click()
+    await page.getByRole('cell', { name: 'person.read' }).first().waitFor()
+    await assertAccessible(page, 'audit log')
+  })
+
+  test('on a phone (390×844): the menu folds, search and person fit the width', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'vi-VN',
+      bypassCSP: true,
+    })
+    try {
+      const fits = async (what: string) =>
+        assert.equal(await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, `${what} scrolls sideways`)
+      await phone.goto(server.url)
+      await fits('login')
+      await logIn(phone, 'hatu')
+      await phone.getByRole('heading', { name: 'Tra cứu nhân khẩu' }).waitFor()
+      const menu = phone.getByRole('button', { name: 'Menu' })
+      assert.equal(await menu.getAttribute('aria-expanded'), 'false')
+      assert.equal(await phone.getByRole('link', { name: 'Tổng quan' }).isVisible(), false, 'the navigation is folded')
+      await menu.focus()
+      await phone.keyboard.press('Enter')
+      assert.equal(await menu.getAttribute('aria-expanded'), 'true')
+      await phone.getByRole('link', { name: 'Tổng quan' }).waitFor()
+      await assertAccessible(phone, 'the menu unfolded on a phone')
+      await phone.keyboard.press('Enter') // the button again: folded
+      assert.equal(await menu.getAttribute('aria-expanded'), 'false')
+
+      await phone.getByLabel('Họ tên (không cần dấu)').fill('nguyen ha')
+      await phone.keyboard.press('Enter')
+      await phone.getByRole('link', { name: 'Nguyễn Văn Hà' }).waitFor()
+      await fits('search')
+      await assertAccessible(phone, 'search on a phone')
+      await phone.screenshot({ path: join(SHOTS, 'phone-search.png'), fullPage: true })
+      await phone.getByRole('link', { name: 'Nguyễn Văn Hà' }).click()
+      const name = phone.getByRole('heading', { name: 'Nguyễn Văn Hà' })
+      await name.waitFor()
+      assert.ok(await name.isVisible())
+      await fits('person')
+      await assertAccessible(phone, 'person on a phone')
+      await phone.screenshot({ path: join(SHOTS, 'phone-person.png'), fullPage: true })
+    } finally {
+      await phone.close()
+    }
+  })
+})
