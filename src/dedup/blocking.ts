@@ -146,7 +146,10 @@ export interface RuleCounts {
 export interface CandidatePairs {
   /** Number of unique pairs. */
   count: number
-  /** Pair i is (a[i], b[i]) with a[i] < b[i], ids of Prepared; block by block. */
+  /**
+   * Pair i is (a[i], b[i]) with a[i] < b[i], ids of Prepared; block by block. a, b and rules are
+   * views of arrays sized by the rules' pair counts (9 bytes a pair).
+   */
   a: Uint32Array
   b: Uint32Array
   /** Bit r set when BLOCK_RULES[r] found pair i. */

@@ -269,8 +269,10 @@ test('hard conflicts: full dates more than two years apart and not one typo', ()
   assert.equal(conflict(at(1990, 5, 12), at(1993, 1, 1)), 'birth')
   assert.equal(conflict(at(1990, 5, 12), at(1992, 5, 13)), 'birth')
   assert.equal(conflict(at(1993, 1, 1), at(1990, 5, 12)), 'birth')
-  // Exactly two years is not more than two.
+  // Exactly two years is not more than two; nor is a day less, or a year and a half.
   assert.equal(conflict(at(1990, 5, 12), at(1992, 5, 12)), undefined)
+  assert.equal(conflict(at(1990, 5, 12), at(1992, 5, 11)), undefined)
+  assert.equal(conflict(at(1990, 5, 12), at(1991, 11, 30)), undefined)
   // 1990 → 1999 is one keystroke.
   assert.equal(conflict(at(1990, 5, 12), at(1999, 5, 12)), undefined)
   assert.equal(conflict(at(1990, 5, 12), at(1990, 12, 5)), undefined)

@@ -235,10 +235,11 @@ function untelex(word: string): string {
 
 /**
  * Remembers f's results for repeated texts: names repeat a great deal, so a province's persons
- * are prepared many times faster and equal names share one object (memory). Bounded: emptied
- * when full.
+ * are prepared many times faster and equal names share one object (memory). Emptied when full,
+ * so that a long-running server holds a few megabytes at most; a province's distinct family,
+ * middle and given names fit, its relatives' names and addresses come round again.
  */
-function cached<T>(f: (text: string) => T, limit = 1 << 18): (text: string | undefined) => T {
+function cached<T>(f: (text: string) => T, limit = 1 << 16): (text: string | undefined) => T {
   const cache = new Map<string, T>()
   return (text) => {
     const key = text ?? ''
