@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net'
 import { startSealing } from './access/audit.ts'
 import { accessRoutes } from './access/routes.ts'
+import { dedupRoutes } from './dedup/routes.ts'
 import { geoRoutes } from './geo/routes.ts'
 import { ensureReferenceData } from './geo/seed.ts'
 import { startImportWorker } from './intake/jobs.ts'
@@ -20,6 +21,7 @@ export const routes = (options: { enforce: boolean } = { enforce: true }): Route
   geoRoutes,
   registerRoutes,
   intakeRoutes,
+  dedupRoutes,
 ]
 
 /** Opens (creating and migrating when new) and makes sure the reference data is loaded. */

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { openCoso } from '../src/app.ts'
 import { pairwiseScores } from '../src/dedup/cluster.ts'
 import { parseCsv } from '../src/platform/csv.ts'
-import { engines, runCli, type TestDatabase, tempDir } from './helpers.ts'
+import { engines, runCli, serve, type TestDatabase, tempDir, userWithToken } from './helpers.ts'
 
 /** Every register table a merge touches, in key order: what "exactly as before" compares. */
 const REGISTER = {
@@ -100,6 +100,86 @@ for (const engine of await engines()) {
       const again = await runCli(['dedup', 'unmerge', merges[0]?.id as string, ...db.flags])
       assert.notEqual(again.code, 0)
       assert.match(again.stderr, /không còn hiệu lực|not in effect/)
+    })
+
+    test('an officer’s merge waits for a commune head, and so does its undoing; "not same" keeps two apart in later runs', async () => {
+      const admin = await userWithToken(db.flags, 'province-admin')
+      const officer = await userWithToken(db.flags, 'commune-officer', ['06652'])
+      const head = await userWithToken(db.flags, 'commune-head', ['06652'])
+      const elsewhere = await userWithToken(db.flags, 'commune-officer', ['06658'])
+      const server = await serve(db.flags)
+      try {
+        const call = async (who: { auth: Record<string, string> }, method: string, path: string, body?: unknown) => {
+          const r = await fetch(`${server.url}${path}`, {
+            method,
+            headers: { ...who.auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+            body: body ? JSON.stringify(body) : undefined,
+          })
+          // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+          return { status: r.status, body: (await r.json()) as any }
+        }
+        const person = async (formNo: string, name: string) => {
+          const form = {
+            form_no: formNo,
+            collected_on: '10/03/2026',
+            collecting_unit: '06652',
+            full_name: name,
+            birth_date: '05/06/1981',
+            sex: 'Nam',
+            permanent_unit: '06652',
+          }
+          const r = await call(officer, 'POST', '/api/forms', form)
+          assert.match(r.body.outcome, /^accepted/, JSON.stringify(r.body))
+          const found = await call(officer, 'GET', `/api/forms?unit=06652&form_no=${formNo}`)
+          return (found.body.items as { person_id: string }[])[0]?.person_id as string
+        }
+        // Two pairs of the same name and birth date: one an officer will call two people.
+        const [a, b, c, d] = [
+          await person('M-1', 'Trần Văn Tám'),
+          await person('M-2', 'Lê Văn Hùng'),
+          await person('M-3', 'Trần Văn Tám'),
+          await person('M-4', 'Lê Văn Hùng'),
+        ]
+        assert.ok(a && b && c && d && new Set([a, b, c, d]).size === 4)
+
+        const review = await call(admin, 'GET', '/api/dedup/review?limit=50')
+        assert.equal(review.status, 200)
+        for (const item of review.body.items) assert.equal(item.evidence.length, 10)
+        const uncertainty = (review.body.items as { probability: number }[]).map((i) => Math.abs(i.probability - 0.5))
+        assert.deepEqual(
+          uncertainty,
+          [...uncertainty].sort((x, y) => x - y),
+          'most uncertain first',
+        )
+
+        const same = await call(officer, 'POST', '/api/dedup/decisions', { person_a: a, person_b: b, decision: 'same' })
+        assert.equal(same.status, 200, JSON.stringify(same.body))
+        assert.equal(same.body.merge.state, 'pending')
+        const merge = same.body.merge.id as string
+        assert.equal((await call(officer, 'POST', `/api/dedup/merges/${merge}/approve`)).status, 403)
+        const waiting = await call(head, 'GET', '/api/dedup/merges?waiting=true')
+        assert.ok((waiting.body.items as { id: string }[]).some((m) => m.id === merge))
+        assert.equal((await call(head, 'POST', `/api/dedup/merges/${merge}/approve`)).body.state, 'applied')
+        assert.equal((await call(officer, 'GET', `/api/persons/${b}`)).status, 404, 'the absorbed person is gone')
+        assert.equal((await call(officer, 'GET', `/api/persons/${a}`)).body.form_ids.length, 2)
+
+        assert.equal((await call(officer, 'POST', `/api/dedup/merges/${merge}/undo`)).body.state, 'undo_pending')
+        assert.equal((await call(officer, 'GET', `/api/persons/${b}`)).status, 404, 'not before a head approves')
+        assert.equal((await call(head, 'POST', `/api/dedup/merges/${merge}/approve`)).body.state, 'undone')
+        assert.equal((await call(officer, 'GET', `/api/persons/${b}`)).status, 200)
+        assert.equal((await call(officer, 'GET', `/api/persons/${a}`)).body.form_ids.length, 1)
+
+        const apart = await call(officer, 'POST', '/api/dedup/decisions', { person_a: a, person_b: c, decision: 'not_same' })
+        assert.equal(apart.body.merge, null)
+        assert.equal((await call(elsewhere, 'POST', '/api/dedup/decisions', { person_a: a, person_b: c, decision: 'same' })).status, 404)
+      } finally {
+        await server.stop()
+      }
+      assert.equal((await runCli(['dedup', 'run', ...db.flags])).code, 0)
+      const clusters = parseCsv((await runCli(['dedup', 'clusters', '--format', 'csv', ...db.flags])).stdout)
+      const of = (no: string) => clusters.find((r) => r[0] === no)?.[2]
+      assert.equal(of('M-2'), of('M-4'), 'the run links such a pair by itself')
+      assert.notEqual(of('M-1'), of('M-3'), 'but not one an officer said is not the same')
     })
   })
 }

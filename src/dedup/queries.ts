@@ -3,6 +3,7 @@
 import type pg from 'pg'
 import { type CopyValue, copyInto } from '../platform/copy.ts'
 import type { Db, Queryable } from '../platform/db.ts'
+import { personInScope } from '../register/queries.ts'
 
 /** One register person with what dedup compares: their own values and their relatives' names. */
 export interface PersonRow {
@@ -177,6 +178,134 @@ export async function merges(db: Queryable, province: string): Promise<MergeSumm
     `SELECT id, state, origin, survivor_id, cardinality(absorbed_ids) AS absorbed, requested_by, approved_by
        FROM person_merge WHERE province_code = $1 ORDER BY id`,
     [province],
+  )
+  return rows
+}
+
+/** The persons among ids that exist and lie in the scope (null: the whole province). */
+export async function personsInScope(db: Queryable, province: string, ids: string[], scope: string[] | null): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT p.id FROM person p WHERE p.province_code = $1 AND p.id = ANY($2::uuid[]) AND ($3::text[] IS NULL OR ${personInScope('$3')})`,
+    [province, ids, scope],
+  )
+  return new Set(rows.map((r) => r.id))
+}
+
+export interface ReviewPerson {
+  id: string
+  name_display: string
+  birth_year: number | null
+  birth_month: number | null
+  birth_day: number | null
+  sex: string | null
+  personal_id: string | null
+  old_id: string | null
+  phone: string | null
+  unit_code: string | null
+  origin_form_id: string
+  forms: number
+}
+
+export interface ReviewPair {
+  person_a: string
+  person_b: string
+  probability: number
+  levels: number[]
+  weights: number[]
+  conflict: string | null
+  a: ReviewPerson
+  b: ReviewPerson
+}
+
+const reviewPerson = (alias: string) =>
+  `json_build_object('id', ${alias}.id, 'name_display', ${alias}.name_display, 'birth_year', ${alias}.birth_year, 'birth_month', ${alias}.birth_month,
+     'birth_day', ${alias}.birth_day, 'sex', ${alias}.sex, 'personal_id', ${alias}.personal_id, 'old_id', ${alias}.old_id, 'phone', ${alias}.phone,
+     'unit_code', ${alias}.unit_code, 'origin_form_id', ${alias}.origin_form_id,
+     'forms', (SELECT count(*) FROM form f WHERE f.province_code = ${alias}.province_code AND f.person_id = ${alias}.id))`
+
+/**
+ * The review queue, most uncertain first: pairs whose persons both still exist, with at least
+ * one of them in the caller's scope. `offset` pages (the queue is short: ≤ 2% of forms).
+ */
+export async function reviewPairs(
+  db: Queryable,
+  province: string,
+  scope: string[] | null,
+  limit: number,
+  offset: number,
+): Promise<ReviewPair[]> {
+  const { rows } = await db.query<ReviewPair>(
+    `SELECT m.person_a, m.person_b, m.probability, m.levels, m.weights, m.conflict, ${reviewPerson('pa')} AS a, ${reviewPerson('pb')} AS b
+       FROM match_pair m
+       JOIN person pa ON pa.province_code = m.province_code AND pa.id = m.person_a
+       JOIN person pb ON pb.province_code = m.province_code AND pb.id = m.person_b
+      WHERE m.province_code = $1 AND m.decision = 'review'
+        AND ($2::text[] IS NULL OR EXISTS (SELECT 1 FROM person p WHERE p.province_code = m.province_code AND p.id IN (m.person_a, m.person_b) AND ${personInScope('$2')}))
+      ORDER BY abs(m.probability - 0.5), m.person_a, m.person_b
+      LIMIT $3 OFFSET $4`,
+    [province, scope, limit, offset],
+  )
+  return rows
+}
+
+export async function originForms(db: Queryable, province: string, ids: string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ id: string; origin_form_id: string }>(
+    'SELECT id, origin_form_id FROM person WHERE province_code = $1 AND id = ANY($2::uuid[])',
+    [province, ids],
+  )
+  return new Map(rows.map((r) => [r.id, r.origin_form_id]))
+}
+
+/** An officer's word on a pair; a decided pair leaves the queue (an unsure one stays). */
+export async function recordDecision(
+  db: Queryable,
+  province: string,
+  d: {
+    id: string
+    formA: string
+    formB: string
+    personA: string
+    personB: string
+    decision: 'same' | 'not_same' | 'unsure'
+    by: string
+    note: string | null
+  },
+) {
+  await db.query(
+    `INSERT INTO match_decision (province_code, id, form_a, form_b, decision, decided_by, note) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [province, d.id, d.formA, d.formB, d.decision, d.by, d.note],
+  )
+  if (d.decision !== 'unsure') {
+    // Pairs are stored with the smaller id first.
+    const [first, second] = [d.personA, d.personB].sort()
+    await db.query('DELETE FROM match_pair WHERE province_code = $1 AND person_a = $2 AND person_b = $3', [province, first, second])
+  }
+}
+
+export interface MergeListItem extends MergeSummary {
+  state: 'pending' | 'applied' | 'rejected' | 'undo_pending' | 'undone'
+  absorbed_ids: string[]
+  requested_at: string
+  undo_requested_by: string | null
+}
+
+/** Merges waiting for a commune head, of one person, or one by id; newest first, within the scope. */
+export async function mergeList(
+  db: Queryable,
+  province: string,
+  filter: { waiting?: boolean; person?: string; id?: string; scope: string[] | null },
+): Promise<MergeListItem[]> {
+  const { rows } = await db.query<MergeListItem>(
+    `SELECT m.id, m.state, m.origin, m.survivor_id, cardinality(m.absorbed_ids) AS absorbed, m.absorbed_ids, m.requested_by, m.approved_by,
+            m.requested_at, m.undo_requested_by
+       FROM person_merge m
+      WHERE m.province_code = $1
+        AND (NOT $2 OR m.state IN ('pending', 'undo_pending'))
+        AND ($3::uuid IS NULL OR m.survivor_id = $3 OR $3 = ANY(m.absorbed_ids))
+        AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM person p WHERE p.province_code = m.province_code AND p.id = m.survivor_id AND ${personInScope('$4')}))
+        AND ($5::uuid IS NULL OR m.id = $5)
+      ORDER BY m.id DESC LIMIT 200`,
+    [province, filter.waiting ?? false, filter.person ?? null, filter.scope, filter.id ?? null],
   )
   return rows
 }

@@ -186,8 +186,8 @@ export interface PersonQuery {
   limit: number
 }
 
-/** A person is in a scope when one of their residences lies in one of its unit-periods. */
-const personInScope = (param: string) =>
+/** A person (alias p) is in a scope when one of their residences lies in one of its unit-periods. */
+export const personInScope = (param: string) =>
   `EXISTS (SELECT 1 FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id AND (r.unit_code || ':' || r.era) = ANY(${param}::text[]))`
 
 /** In Vietnamese name order (`name_sort`, see its migration) then id; both person indexes serve it. */
