@@ -41,10 +41,10 @@ export async function* persons(db: Queryable, province: string, pageSize = 20_00
               p.unit_code, p.unit_era, p.phone,
               (SELECT r.detail FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id
                 ORDER BY r.kind = 'current' DESC, r.id DESC LIMIT 1) AS address,
-              h.unit_code || '/' || h.household_no AS household, h.head_name AS head,
+              h.household_no AS household, h.head_name AS head,
               ${related('father')}, ${related('mother')}, ${related('spouse')}
          FROM person p
-         LEFT JOIN LATERAL (SELECT h.unit_code, h.household_no, h.head_name FROM household_member m
+         LEFT JOIN LATERAL (SELECT h.household_no, h.head_name FROM household_member m
                               JOIN household h ON h.province_code = m.province_code AND h.id = m.household_id
                              WHERE m.province_code = p.province_code AND m.person_id = p.id
                              ORDER BY m.form_id DESC LIMIT 1) h ON true
