@@ -1,22 +1,24 @@
 // The shell: who is logged in decides what shows — the login, a login to finish (password
 // change, TOTP enrolment), or the pages with a navigation that fits the role.
 import { useQuery, useQueryClient } from '@tanstack/react-query'
-import { type ReactNode, useEffect, useState } from 'react'
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react'
 import { Link, Route, Switch, useLocation } from 'wouter'
 import { ApiError, api, type Session, whenExpired } from './api.ts'
 import { useI18n } from './i18n/i18n.tsx'
 import type { MessageKey } from './i18n/messages.ts'
-import { AuditPage } from './pages/Audit.tsx'
-import { CorrectionsPage } from './pages/Corrections.tsx'
 import { PasswordChange, TotpSetup } from './pages/FinishLogin.tsx'
-import { FormEntryPage } from './pages/FormEntry.tsx'
-import { HouseholdPage } from './pages/Household.tsx'
-import { ImportPage } from './pages/Import.tsx'
 import { Login } from './pages/Login.tsx'
-import { OverviewPage } from './pages/Overview.tsx'
-import { PersonPage } from './pages/Person.tsx'
 import { SearchPage } from './pages/Search.tsx'
-import { UsersPage } from './pages/Users.tsx'
+
+// Search is where most users land; every other page comes with its route, in a chunk of its own.
+const AuditPage = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.AuditPage })))
+const CorrectionsPage = lazy(() => import('./pages/Corrections.tsx').then((m) => ({ default: m.CorrectionsPage })))
+const FormEntryPage = lazy(() => import('./pages/FormEntry.tsx').then((m) => ({ default: m.FormEntryPage })))
+const HouseholdPage = lazy(() => import('./pages/Household.tsx').then((m) => ({ default: m.HouseholdPage })))
+const ImportPage = lazy(() => import('./pages/Import.tsx').then((m) => ({ default: m.ImportPage })))
+const OverviewPage = lazy(() => import('./pages/Overview.tsx').then((m) => ({ default: m.OverviewPage })))
+const PersonPage = lazy(() => import('./pages/Person.tsx').then((m) => ({ default: m.PersonPage })))
+const UsersPage = lazy(() => import('./pages/Users.tsx').then((m) => ({ default: m.UsersPage })))
 
 interface Page {
   path: string
@@ -146,14 +148,16 @@ export function App() {
           </button>
         </header>
         <main id="main" tabIndex={-1}>
-          <Switch>
-            {pages.map((p) => (
-              <Route key={p.path} path={p.path}>
-                {(params) => p.render(params, current)}
-              </Route>
-            ))}
-            <Route>{home?.render({}, current) ?? null}</Route>
-          </Switch>
+          <Suspense fallback={<p className="center">{t('app.loading')}</p>}>
+            <Switch>
+              {pages.map((p) => (
+                <Route key={p.path} path={p.path}>
+                  {(params) => p.render(params, current)}
+                </Route>
+              ))}
+              <Route>{home?.render({}, current) ?? null}</Route>
+            </Switch>
+          </Suspense>
         </main>
       </div>
       {lapsed && (
