@@ -15,6 +15,7 @@ import { type Candidate, compare, FIELDS, hardConflict, LEVELS, type Prepared, p
 import { applyPlan, createPlan, recordMerges } from './merge-sql.ts'
 import { compile, estimateU, type Model, partialWeights, randomPairs, trainM } from './model.ts'
 import * as q from './queries.ts'
+import { constrain, probabilityOf } from './weights.ts'
 
 export interface RunOptions {
   actor: Actor
@@ -56,41 +57,6 @@ const FIELD_COUNT = FIELDS.length
 const LEVEL_COUNTS = FIELDS.map((f) => LEVELS[f].length)
 const FAMILY = FIELDS.indexOf('family')
 const GIVEN = FIELDS.indexOf('given')
-
-/**
- * Where a person lives and with whom: household, address, phone and relatives agree for every
- * member of a family, so they are not independent evidence. Their weights add up only to this
- * many bits, so that a family (twins above all: same parents, address and birth date) cannot
- * outvote a different given name or sex.
- */
-const CONTEXT = ['residence', 'household', 'phone', 'relatives'].map((f) => FIELDS.indexOf(f as (typeof FIELDS)[number]))
-const CONTEXT_CAP = 10
-
-/**
- * The most a level of "different" may be among pairs of one person, whatever EM found: one
- * person keeps their given and family name and sex (a slip is a level of its own). EM left alone
- * drifts toward "same household", since family members agree on everything else.
- */
-const MAX_DIFFERENT: Partial<Record<(typeof FIELDS)[number], number>> = { family: 0.03, given: 0.02, sex: 0.01, birth: 0.05 }
-
-function probabilityOf(total: number, parts: Float64Array): number {
-  let context = 0
-  for (const f of CONTEXT) context += parts[f] as number
-  const weight = context > CONTEXT_CAP ? total - context + CONTEXT_CAP : total
-  return 1 / (1 + 2 ** -weight)
-}
-
-/** m with each field's "different" level held to MAX_DIFFERENT, the rest rescaled to sum to one. */
-function constrain(model: Model): Model {
-  const m = model.m.map((row, f) => {
-    const cap = MAX_DIFFERENT[FIELDS[f] as (typeof FIELDS)[number]]
-    const different = row[0] as number
-    if (cap === undefined || different <= cap) return row
-    const scale = (1 - cap) / (1 - different)
-    return row.map((v, level) => (level === 0 ? cap : v * scale))
-  })
-  return { ...model, m }
-}
 
 export async function runDedup(db: Db, options: RunOptions): Promise<RunReport> {
   const province = provinceCode()
