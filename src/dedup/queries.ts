@@ -32,8 +32,11 @@ const related = (kind: string) =>
      WHERE x.province_code = p.province_code AND x.person_id = p.id AND x.kind = '${kind}' AND x.related_name IS NOT NULL
      ORDER BY x.form_id DESC LIMIT 1) AS ${kind}`
 
-/** Persons in id order, a page at a time (the register of a province does not fit one result). */
-export async function* persons(db: Queryable, province: string, pageSize = 20_000): AsyncGenerator<PersonRow[]> {
+/**
+ * Persons in id order, a page at a time (the register of a province does not fit one result);
+ * `only` these ids when given (the check of one new form).
+ */
+export async function* persons(db: Queryable, province: string, only: string[] | null = null, pageSize = 20_000): AsyncGenerator<PersonRow[]> {
   let after = '00000000-0000-0000-0000-000000000000'
   for (;;) {
     const { rows } = await db.query<PersonRow>(
@@ -48,9 +51,9 @@ export async function* persons(db: Queryable, province: string, pageSize = 20_00
                               JOIN household h ON h.province_code = m.province_code AND h.id = m.household_id
                              WHERE m.province_code = p.province_code AND m.person_id = p.id
                              ORDER BY m.form_id DESC LIMIT 1) h ON true
-        WHERE p.province_code = $1 AND p.id > $2
+        WHERE p.province_code = $1 AND p.id > $2 AND ($4::uuid[] IS NULL OR p.id = ANY($4::uuid[]))
         ORDER BY p.id LIMIT $3`,
-      [province, after, pageSize],
+      [province, after, pageSize, only],
     )
     if (rows.length === 0) return
     yield rows
@@ -308,4 +311,38 @@ export async function mergeList(
     [province, filter.waiting ?? false, filter.person ?? null, filter.scope, filter.id ?? null],
   )
   return rows
+}
+
+/**
+ * Register persons that may be the one a new form describes: same ID number (personal or old),
+ * same given name (fold) born within a year, same phone, or a member of the same household.
+ * Each branch uses its own index; at most `limit` ids.
+ */
+export async function candidatesFor(
+  db: Queryable,
+  province: string,
+  keys: { ids: string[]; given: string | null; year: number | null; phone: string | null; household: string | null; units: string[] },
+  limit = 200,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT person_id AS id FROM person_identifier WHERE national_id = ANY($2::text[]) AND province_code = $1
+     UNION SELECT id FROM person WHERE province_code = $1 AND old_id = ANY($2::text[]) AND given_fold = $3
+     UNION SELECT id FROM person WHERE province_code = $1 AND given_fold = $3 AND birth_year BETWEEN $4::int - 1 AND $4::int + 1
+     UNION SELECT id FROM person WHERE province_code = $1 AND phone = $5
+     UNION SELECT m.person_id FROM household h
+             JOIN household_member m ON m.province_code = h.province_code AND m.household_id = h.id
+            WHERE h.province_code = $1 AND h.unit_code = ANY($7::text[]) AND h.household_no = $6
+     LIMIT $8`,
+    [province, keys.ids, keys.given, keys.year, keys.phone, keys.household, keys.units, limit],
+  )
+  return rows.map((r) => r.id)
+}
+
+/** The latest finished run's model (null before any run). */
+export async function latestModel(db: Queryable, province: string): Promise<{ id: string; model: unknown } | null> {
+  const { rows } = await db.query<{ id: string; model: unknown }>(
+    `SELECT id, model FROM dedup_run WHERE province_code = $1 AND status = 'done' AND model IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    [province],
+  )
+  return rows[0] ?? null
 }
