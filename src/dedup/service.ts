@@ -2,16 +2,14 @@
 // random pairs, m by EM, no labels), score, cluster under officers' cannot-links, then write the
 // pairs worth a look and merge what links automatically — all merges of a run in one transaction.
 import type { Actor } from '../access/service.ts'
-import { gazetteer } from '../geo/service.ts'
-import { splitName } from '../intake/values.ts'
 import { provinceCode } from '../platform/config.ts'
 import type { CopyValue } from '../platform/copy.ts'
 import { type Db, inTransaction } from '../platform/db.ts'
 import { uuidv7 } from '../platform/ids.ts'
-import { unitToday } from '../register/service.ts'
 import { BLOCK_RULES, type BlockRule, candidatePairs, RULE_FIELDS, type RuleCounts } from './blocking.ts'
+import { loadPersons } from './candidates.ts'
 import { cluster, DEFAULT_THRESHOLDS, LINK, REVIEW, type Thresholds } from './cluster.ts'
-import { type Candidate, compare, FIELDS, hardConflict, LEVELS, type Prepared, prepare } from './compare.ts'
+import { compare, FIELDS, hardConflict, LEVELS, type Prepared } from './compare.ts'
 import { applyPlan, createPlan, recordMerges } from './merge-sql.ts'
 import { compile, estimateU, type Model, partialWeights, randomPairs, trainM } from './model.ts'
 import * as q from './queries.ts'
@@ -183,50 +181,6 @@ export async function runDedup(db: Db, options: RunOptions): Promise<RunReport> 
     await q.finishRun(db.pool, province, runId, { error: error instanceof Error ? error.message : String(error) })
     throw error
   }
-}
-
-async function loadPersons(db: Db, province: string) {
-  const g = await gazetteer(db.kysely)
-  const today = new Map<string, string | undefined>()
-  const unitOf = (code: string | null, era: number | null) => {
-    if (code === null) return undefined
-    const key = `${code}:${era}`
-    if (!today.has(key)) today.set(key, unitToday(g, code, era, null).unit ?? undefined)
-    return today.get(key)
-  }
-  const ids: string[] = []
-  const forms: string[] = []
-  const prepared: Prepared[] = []
-  for await (const page of q.persons(db.pool, province)) {
-    for (const row of page) {
-      const name = splitName(row.name_display)
-      const candidate: Candidate = {
-        id: prepared.length,
-        family: name.family || undefined,
-        middle: name.middle,
-        given: name.given || undefined,
-        birth:
-          row.birth_year === null
-            ? undefined
-            : { year: row.birth_year, month: row.birth_month ?? undefined, day: row.birth_day ?? undefined },
-        personalId: row.personal_id ?? undefined,
-        oldId: row.old_id ?? undefined,
-        sex: row.sex ?? undefined,
-        unit: unitOf(row.unit_code, row.unit_era),
-        address: row.address ?? undefined,
-        household: row.household ?? undefined,
-        phone: row.phone ?? undefined,
-        father: row.father ?? undefined,
-        mother: row.mother ?? undefined,
-        spouse: row.spouse ?? undefined,
-        head: row.head ?? undefined,
-      }
-      ids.push(row.id)
-      forms.push(row.origin_form_id)
-      prepared.push(prepare(candidate))
-    }
-  }
-  return { ids, forms, prepared }
 }
 
 function train(prepared: Prepared[], vectors: Int8Array, rules: Uint8Array, options: RunOptions): Model {
