@@ -3,18 +3,27 @@
 // precision, recall and F1 over forms (review pairs count as non-links), auto-link precision,
 // blocking recall, review pairs per form, recall per injected error type, and the run's times.
 // Run: npm run bench:dedup [-- --persons 20000] [-- --engine pglite|postgresql]
+//
+// Importing a province (1.7 million forms) takes a quarter of an hour, so a run can start from a
+// register imported before: --keep leaves the file, its truth and the imported register behind
+// and prints how to reuse them; --dir DIR with --database-url URL (or --data DIR on PGlite) runs
+// on a copy of that register (CREATE DATABASE … TEMPLATE, or a copied data directory), so every
+// run starts from the same register as it was before any run.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import pg from 'pg'
 import { cliActor } from '../src/access/service.ts'
 import { openCoso } from '../src/app.ts'
 import { LINK, linkPrecision, pairwiseScores, REVIEW } from '../src/dedup/cluster.ts'
 import { clusterRows } from '../src/dedup/queries.ts'
 import { type RunView, runDedup } from '../src/dedup/service.ts'
+import type { DbTarget } from '../src/platform/config.ts'
 import { parseCsv } from '../src/platform/csv.ts'
-import { benchDatabase } from './database.ts'
+import { benchDatabase, SERVER } from './database.ts'
 
 const { values } = parseArgs({
   options: {
@@ -23,24 +32,101 @@ const { values } = parseArgs({
     'error-rate': { type: 'string', default: '0.3' },
     seed: { type: 'string', default: '11' },
     engine: { type: 'string', default: 'postgresql' },
+    /** Where the file and its truth are; generated there when missing (default: a new temp directory). */
+    dir: { type: 'string' },
+    /** An imported register on the server, left untouched: the run works on a copy of it. */
+    'database-url': { type: 'string' },
+    /** An imported PGlite data directory, left untouched: the run works on a copy of it. */
+    data: { type: 'string' },
+    /** Keep the file, its truth and the imported register, and print how to run again on them. */
+    keep: { type: 'boolean', default: false },
   },
 })
-const dir = mkdtempSync(join(tmpdir(), 'coso-dedup-'))
+const engine = values.engine === 'pglite' || values.data ? 'pglite' : 'postgresql'
+const dir = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'coso-dedup-'))
+mkdirSync(dir, { recursive: true })
 const file = join(dir, 'forms.csv')
 const coso = (args: string[]) => execFileSync(process.execPath, ['bin/coso.js', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-coso([
-  'generate',
-  '--persons',
-  values.persons,
-  '--dup-rate',
-  values['dup-rate'],
-  '--error-rate',
-  values['error-rate'],
-  '--seed',
-  values.seed,
-  '--out',
-  file,
-])
+if (!existsSync(file)) {
+  coso([
+    'generate',
+    '--persons',
+    values.persons,
+    '--dup-rate',
+    values['dup-rate'],
+    '--error-rate',
+    values['error-rate'],
+    '--seed',
+    values.seed,
+    '--out',
+    file,
+  ])
+} else {
+  console.log(`reusing ${file} (generation flags ignored)`)
+}
+if ((values['database-url'] || values.data) && !values.dir)
+  throw new Error('--database-url and --data need --dir, where the file and its truth are')
+
+/** The register the run starts from, imported now or before, and how to get a fresh copy of it. */
+interface Register {
+  /** Reuse flags for the next run. */
+  flags: string[]
+  /** A copy to run on (or the register itself when it is not kept), and how to remove it. */
+  copy(): Promise<{ target: DbTarget; drop(): Promise<void> }>
+  drop(): Promise<void>
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: SERVER })
+  await c.connect()
+  try {
+    return await fn(c)
+  } finally {
+    await c.end()
+  }
+}
+
+async function serverRegister(): Promise<Register> {
+  const given = values['database-url']
+  const imported = given ? { url: given, drop: async () => {} } : await benchDatabase()
+  if (!given) coso(['import', file, '--database-url', imported.url])
+  const copied = given !== undefined || values.keep
+  return {
+    flags: ['--database-url', imported.url],
+    async copy() {
+      if (!copied) return { target: { engine: 'postgresql', url: imported.url }, drop: async () => {} }
+      // A file-level copy of the imported database: seconds, where importing again takes minutes.
+      const template = decodeURIComponent(new URL(imported.url).pathname.slice(1))
+      const name = `coso_bench_run_${randomBytes(4).toString('hex')}`
+      await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${pg.escapeIdentifier(template)}`))
+      const url = new URL(SERVER)
+      url.pathname = `/${name}`
+      return {
+        target: { engine: 'postgresql', url: url.toString() },
+        drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+      }
+    },
+    drop: () => (values.keep ? Promise.resolve() : imported.drop()),
+  }
+}
+
+async function embeddedRegister(): Promise<Register> {
+  const imported = values.data ? resolve(values.data) : join(dir, 'data')
+  if (!values.data) coso(['import', file, '--data', imported])
+  const copied = values.data !== undefined || values.keep
+  return {
+    flags: ['--engine', 'pglite', '--data', imported],
+    async copy() {
+      if (!copied) return { target: { engine: 'pglite', dataDir: imported }, drop: async () => {} }
+      const run = mkdtempSync(join(tmpdir(), 'coso-dedup-run-'))
+      cpSync(imported, run, { recursive: true, filter: (source) => !source.endsWith('coso.lock') })
+      return { target: { engine: 'pglite', dataDir: run }, drop: async () => rmSync(run, { recursive: true, force: true }) }
+    },
+    drop: async () => {
+      if (!values.keep && !values.data) rmSync(imported, { recursive: true, force: true })
+    },
+  }
+}
 
 // Truth per form: the generated person, and the errors injected into that form.
 const truth = new Map<string, { person: string; errors: string[] }>()
@@ -48,11 +134,12 @@ for (const [formNo, unit, person, errors] of parseCsv(readFileSync(join(dir, 'fo
   truth.set(`${unit}/${formNo}`, { person: person as string, errors: errors ? errors.split(';') : [] })
 }
 
-const database = values.engine === 'pglite' ? undefined : await benchDatabase()
-const target = database ? { engine: 'postgresql' as const, url: database.url } : { engine: 'pglite' as const, dataDir: join(dir, 'data') }
-const flags = database ? ['--database-url', database.url] : ['--data', join(dir, 'data')]
+const register = engine === 'pglite' ? await embeddedRegister() : await serverRegister()
+const started = performance.now()
+const run = await register.copy()
+const target = run.target
+console.log(`register ready in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 try {
-  coso(['import', file, ...flags])
   const db = await openCoso(target)
   try {
     // Before the run: each register person's forms, to know which person pairs are true matches.
@@ -63,17 +150,27 @@ try {
 
     let view: RunView | undefined
     const rssBefore = process.memoryUsage().rss
+    // Sampled at each stage and between (a stage's loop holds the event loop), and the process's
+    // own high-water mark (which includes what the bench held before the run).
     let peak = rssBefore
-    const sampler = setInterval(() => {
+    const sample = () => {
       peak = Math.max(peak, process.memoryUsage().rss)
-    }, 100)
+    }
+    const sampler = setInterval(sample, 100)
     const report = await runDedup(db, {
       actor: cliActor(),
+      onProgress: (stage) => {
+        sample()
+        process.stderr.write(`dedup: ${stage} (RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB)\n`)
+      },
       inspect: (v) => {
+        sample()
         view = v
       },
     })
     clearInterval(sampler)
+    sample()
+    const maxRss = process.resourceUsage().maxRSS * 1024
     if (!view) throw new Error('the run did not show its decisions')
     const v = view
     const labels = v.ids.map((id) => personTruth.get(id) ?? id)
@@ -132,7 +229,7 @@ try {
     )
     console.log(`review pairs ${review} = ${pct(review / truth.size)} of forms; link pairs ${v.decision.filter((d) => d === LINK).length}`)
     console.log(
-      `times (s): ${JSON.stringify(report.seconds)}; pairs scored ${report.pairs_scored.toLocaleString('en')}; peak RSS ${Math.round(peak / 2 ** 20)} MB`,
+      `times (s): ${JSON.stringify(report.seconds)}; pairs scored ${report.pairs_scored.toLocaleString('en')}; RSS before the run ${Math.round(rssBefore / 2 ** 20)} MB, sampled peak ${Math.round(peak / 2 ** 20)} MB, process maximum ${Math.round(maxRss / 2 ** 20)} MB`,
     )
     console.log('recall per injected error (form pairs of one person):')
     for (const [k, e] of [...perError].sort((x, y) => y[1].pairs - x[1].pairs))
@@ -141,5 +238,12 @@ try {
     await db.close()
   }
 } finally {
-  await database?.drop()
+  await run.drop()
+  await register.drop()
+  if (values.keep) {
+    console.log(`kept: ${dir} and the imported register; run again on a copy of it with`)
+    console.log(`  npm run bench:dedup -- --dir ${dir} ${register.flags.join(' ')}`)
+  } else if (!values.dir) {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
