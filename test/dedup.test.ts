@@ -169,6 +169,26 @@ for (const engine of await engines()) {
         assert.equal((await call(officer, 'GET', `/api/persons/${b}`)).status, 200)
         assert.equal((await call(officer, 'GET', `/api/persons/${a}`)).body.form_ids.length, 1)
 
+        // A new form is checked against the register before it is saved: possibly an existing person.
+        const typed = {
+          collecting_unit: '06652',
+          collected_on: '11/03/2026',
+          full_name: 'LE VAN HUNG',
+          birth_date: '05/06/1981',
+          sex: 'Nam',
+          permanent_unit: '06652',
+        }
+        const check = await call(officer, 'POST', '/api/forms/check', typed)
+        assert.equal(check.status, 200)
+        const matched = (
+          check.body.matches as { person_id: string; probability: number; evidence: { field: string; level: string | null }[] }[]
+        ).map((m) => m.person_id)
+        assert.ok(matched.includes(b) && matched.includes(d), JSON.stringify(check.body.matches))
+        assert.ok(!matched.includes(a), 'Trần Văn Tám is no candidate')
+        const given = check.body.matches[0].evidence.find((e: { field: string }) => e.field === 'given')
+        assert.equal(given.level, 'unmarked', 'typed without diacritics')
+        assert.deepEqual((await call(elsewhere, 'POST', '/api/forms/check', typed)).body.matches, [], 'nobody outside the caller’s units')
+
         const apart = await call(officer, 'POST', '/api/dedup/decisions', { person_a: a, person_b: c, decision: 'not_same' })
         assert.equal(apart.body.merge, null)
         assert.equal((await call(elsewhere, 'POST', '/api/dedup/decisions', { person_a: a, person_b: c, decision: 'same' })).status, 404)

@@ -12,6 +12,7 @@ import { z } from 'zod'
 import { scopeOf, seesSensitive } from '../access/guard.ts'
 import { maskSensitive } from '../access/roles.ts'
 import { audited, auditWrite } from '../access/service.ts'
+import { possibleMatches } from '../dedup/incremental.ts'
 import { provinceCode } from '../platform/config.ts'
 import { AppError, notFound } from '../platform/errors.ts'
 import { ErrorBody, type RouteModule } from '../platform/http.ts'
@@ -146,15 +147,41 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
       schema: {
         tags,
         summary: 'Check a form without saving it / Kiểm tra phiếu (không lưu)',
-        description: 'The findings and completeness saving would give (the live checks of the entry form). Nothing is written.',
+        description:
+          'The findings and completeness saving would give (the live checks of the entry form), and the persons of the register within the caller’s units that the form may describe, likeliest first, with the evidence field by field. Nothing is written.',
         body: FormInput.partial(),
         response: {
-          200: z.object({ findings: z.array(Finding), completeness: z.number(), missing: z.array(z.string()) }),
+          200: z.object({
+            findings: z.array(Finding),
+            completeness: z.number(),
+            missing: z.array(z.string()),
+            matches: z.array(
+              z.object({
+                person_id: z.string(),
+                name_display: z.string(),
+                birth_year: z.number().nullable(),
+                probability: z.number(),
+                conflict: z.string().nullable(),
+                evidence: z.array(z.object({ field: z.string(), level: z.string().nullable(), weight: z.number() })),
+              }),
+            ),
+          }),
           ...errors,
         },
       },
     },
-    async (request) => intake.checkOnly(await intake.prepareForm(db, request.body as Record<string, string>, scopeOf(request))),
+    async (request) => {
+      const pending = await intake.prepareForm(db, request.body as Record<string, string>, scopeOf(request))
+      const matches = await possibleMatches(db, pending, scopeOf(request))
+      // Showing who the form may be is a read of those persons: logged, as every read.
+      if (matches.length > 0)
+        await audited(db, request.actor, 'dedup.matches.read', async () => ({
+          result: null,
+          target: 'form-check',
+          details: { persons: matches.map((m) => m.person_id) },
+        }))
+      return { ...intake.checkOnly(pending), matches }
+    },
   )
 
   app.get(

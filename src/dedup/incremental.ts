@@ -1,0 +1,87 @@
+// The check of one new form against the register as it arrives: "possibly an existing person",
+// with the evidence, before the officer saves. Candidates come from the register's indexes (ID
+// numbers, given name and year, phone, household); they are scored with the latest run's model,
+// or, before any run, with default-model.json (learnt by a run on generated forms).
+import type { Pending } from '../intake/import.ts'
+import { splitName } from '../intake/values.ts'
+import { provinceCode } from '../platform/config.ts'
+import type { Db } from '../platform/db.ts'
+import { foldKey } from '../text/vietnamese.ts'
+import { candidateOfForm, candidateOfRow, unitMapper } from './candidates.ts'
+import { DEFAULT_THRESHOLDS } from './cluster.ts'
+import { compare, FIELDS, hardConflict, LEVELS, prepare } from './compare.ts'
+import defaultModel from './default-model.json' with { type: 'json' }
+import { compile, type Model, partialWeights, type Scorer } from './model.ts'
+import * as q from './queries.ts'
+import { probabilityOf } from './weights.ts'
+
+export interface PossibleMatch {
+  person_id: string
+  name_display: string
+  birth_year: number | null
+  probability: number
+  conflict: string | null
+  evidence: { field: string; level: string | null; weight: number }[]
+}
+
+/** How many possible matches a form shows: the likeliest few are what an officer can weigh. */
+const SHOWN = 5
+
+let scorerOf: { runId: string | null; scorer: Scorer } | undefined
+// The gazetteer changes when an admin edits units: a minute of staleness is harmless here.
+let units: { at: number; map: Promise<Awaited<ReturnType<typeof unitMapper>>> } | undefined
+
+function unitsToday(db: Db) {
+  if (!units || Date.now() - units.at > 60_000) units = { at: Date.now(), map: unitMapper(db) }
+  return units.map
+}
+
+async function currentScorer(db: Db, province: string): Promise<Scorer> {
+  const latest = await q.latestModel(db.pool, province)
+  const runId = latest?.id ?? null
+  if (scorerOf?.runId !== runId) scorerOf = { runId, scorer: compile((latest?.model ?? defaultModel) as Model) }
+  return scorerOf.scorer
+}
+
+/** Register persons within the scope that the form may describe, likeliest first. */
+export async function possibleMatches(db: Db, pending: Pending, scope: string[] | null): Promise<PossibleMatch[]> {
+  const province = provinceCode()
+  const p = pending.checked.person
+  const given = splitName(p.name_display).given
+  const ids = await q.candidatesFor(db.pool, province, {
+    ids: [p.personal_id, p.old_id].filter((x): x is string => Boolean(x)),
+    given: given ? foldKey(given) : null,
+    year: p.birth?.year ?? null,
+    phone: p.phone,
+    household: pending.checked.values.household_no?.trim() || null,
+    units: [p.current_unit, p.permanent_unit].filter((x): x is string => Boolean(x)),
+  })
+  if (ids.length === 0) return []
+  const visible = [...(await q.personsInScope(db.pool, province, ids, scope))]
+  if (visible.length === 0) return []
+  const [unitOf, scorer] = await Promise.all([unitsToday(db), currentScorer(db, province)])
+  const form = prepare(candidateOfForm(pending, 0, unitOf))
+  const vector = new Int8Array(FIELDS.length)
+  const parts = new Float64Array(FIELDS.length)
+  const matches: PossibleMatch[] = []
+  for await (const page of q.persons(db.pool, province, visible)) {
+    for (const row of page) {
+      const person = prepare(candidateOfRow(row, 1, unitOf))
+      compare(form, person, vector)
+      const probability = probabilityOf(partialWeights(vector, scorer, parts), parts)
+      if (probability < DEFAULT_THRESHOLDS.distinct) continue
+      matches.push({
+        person_id: row.id,
+        name_display: row.name_display,
+        birth_year: row.birth_year,
+        probability,
+        conflict: hardConflict(form, person) ?? null,
+        evidence: FIELDS.map((field, i) => {
+          const level = vector[i] as number
+          return { field, level: level < 0 ? null : (LEVELS[field][level] ?? null), weight: Math.round((parts[i] as number) * 1000) / 1000 }
+        }),
+      })
+    }
+  }
+  return matches.sort((a, b) => b.probability - a.probability).slice(0, SHOWN)
+}
