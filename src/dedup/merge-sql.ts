@@ -2,7 +2,7 @@
 // statement works on a plan of (merge, survivor, absorbed) rows, so the officer's single merge
 // and a run's hundred thousand are the same code. A merge keeps, in its snapshot, every row it
 // is about to change, as it was; undoing it puts those rows back.
-import type { Queryable } from '../platform/db.ts'
+import { type Queryable, writableColumns } from '../platform/db.ts'
 
 /** Rows that name a person, and how a merge carries them to the survivor. */
 interface PersonRows {
@@ -110,7 +110,7 @@ export async function applyPlan(db: Queryable, province: string) {
       )
       continue
     }
-    const columns = await columnsOf(db, t.table)
+    const columns = await writableColumns(db, t.table)
     const moved = columns.map((c) => (c === t.column ? 'p.survivor' : `t.${c}`))
     await db.query(
       `INSERT INTO ${t.table} (${columns.join(', ')})
@@ -149,7 +149,7 @@ export async function applyPlan(db: Queryable, province: string) {
 
 /** Puts back every row one merge changed, from its snapshot. */
 export async function restoreSnapshot(db: Queryable, province: string, survivor: string, snapshot: Record<string, unknown[]>) {
-  const personColumns = await columnsOf(db, 'person')
+  const personColumns = await writableColumns(db, 'person')
   await db.query('DELETE FROM person WHERE province_code = $1 AND id = $2', [province, survivor])
   await db.query(
     `INSERT INTO person (${personColumns.join(', ')}) SELECT ${personColumns.join(', ')} FROM jsonb_populate_recordset(NULL::person, $1)`,
@@ -173,25 +173,10 @@ export async function restoreSnapshot(db: Queryable, province: string, survivor:
       `DELETE FROM ${t.table} t USING jsonb_populate_recordset(NULL::${t.table}, $2) s WHERE t.province_code = $1 AND t.${t.column} = $3 AND ${match}`,
       [province, rows, survivor],
     )
-    const columns = await columnsOf(db, t.table)
+    const columns = await writableColumns(db, t.table)
     await db.query(
       `INSERT INTO ${t.table} (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(NULL::${t.table}, $1)`,
       [rows],
     )
   }
-}
-
-const columnCache = new Map<string, string[]>()
-/** A table's columns that can be written (generated ones are computed again). */
-async function columnsOf(db: Queryable, table: string): Promise<string[]> {
-  const known = columnCache.get(table)
-  if (known) return known
-  const { rows } = await db.query<{ column_name: string }>(
-    `SELECT column_name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
-    [table],
-  )
-  const columns = rows.map((r) => r.column_name)
-  columnCache.set(table, columns)
-  return columns
 }

@@ -8,7 +8,7 @@ import { Readable, type Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
 import pg from 'pg'
-import type { Db } from './db.ts'
+import { type Db, writableColumns } from './db.ts'
 import { AppError } from './errors.ts'
 import { appliedMigrations, migrate, migrateWith, migrationFiles } from './migrate.ts'
 import { VERSION } from './version.ts'
@@ -231,7 +231,11 @@ export async function restore(db: Db, file: string, options: RestoreOptions = {}
     const flush = async () => {
       if (batch.length === 0) return
       const t = pg.escapeIdentifier(batchTable)
-      await client.query(`INSERT INTO ${t} SELECT * FROM json_populate_recordset(NULL::${t}, $1::json)`, [JSON.stringify(batch)])
+      // Generated columns (a person's name_sort) are computed again, never written.
+      const columns = (await writableColumns(client, batchTable)).join(', ')
+      await client.query(`INSERT INTO ${t} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${t}, $1::json)`, [
+        JSON.stringify(batch),
+      ])
       counts[batchTable] = (counts[batchTable] ?? 0) + batch.length
       batch = []
     }
@@ -313,6 +317,13 @@ async function prepareSchema(
       }
     }
     for (const t of existing.reverse()) await client.query(`DROP TABLE ${pg.escapeIdentifier(t.name)} CASCADE`)
+    // Functions the migrations made go too (extensions' own stay), so that they can run again.
+    const { rows } = await client.query<{ signature: string }>(
+      `SELECT p.oid::regprocedure::text AS signature FROM pg_proc p
+        WHERE p.pronamespace = current_schema()::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')`,
+    )
+    for (const f of rows) await client.query(`DROP FUNCTION ${f.signature}`)
   }
   await client.query('DROP TABLE IF EXISTS schema_migration')
   const last = meta.migrations[meta.migrations.length - 1]?.name

@@ -198,6 +198,16 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 /** What a query needs: the pool, or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'>
 
+/** A table's columns that can be written, in order: generated ones are computed again on insert. */
+export async function writableColumns(db: Queryable, table: string): Promise<string[]> {
+  const { rows } = await db.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+    [table],
+  )
+  return rows.map((r) => pg.escapeIdentifier(r.column_name))
+}
+
 export async function inTransaction<T>(db: Db, fn: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await db.pool.connect()
   try {
