@@ -47,10 +47,11 @@ async function currentScorer(db: Db, province: string): Promise<Scorer> {
 export async function possibleMatches(db: Db, pending: Pending, scope: string[] | null): Promise<PossibleMatch[]> {
   const province = provinceCode()
   const p = pending.checked.person
-  const given = splitName(p.name_display).given
+  const name = splitName(p.name_display)
   const ids = await q.candidatesFor(db.pool, province, {
     ids: [p.personal_id, p.old_id].filter((x): x is string => Boolean(x)),
-    given: given ? foldKey(given) : null,
+    given: name.given ? foldKey(name.given) : null,
+    family: name.family ? foldKey(name.family) : null,
     year: p.birth?.year ?? null,
     phone: p.phone,
     household: pending.checked.values.household_no?.trim() || null,

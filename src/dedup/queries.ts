@@ -366,19 +366,29 @@ export async function mergeList(
 export async function candidatesFor(
   db: Queryable,
   province: string,
-  keys: { ids: string[]; given: string | null; year: number | null; phone: string | null; household: string | null; units: string[] },
-  limit = 200,
+  keys: {
+    ids: string[]
+    given: string | null
+    family: string | null
+    year: number | null
+    phone: string | null
+    household: string | null
+    units: string[]
+  },
+  perBranch = 100,
 ): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    `SELECT person_id AS id FROM person_identifier WHERE national_id = ANY($2::text[]) AND province_code = $1
-     UNION SELECT id FROM person WHERE province_code = $1 AND old_id = ANY($2::text[]) AND given_fold = $3
-     UNION SELECT id FROM person WHERE province_code = $1 AND given_fold = $3 AND birth_year BETWEEN $4::int - 1 AND $4::int + 1
-     UNION SELECT id FROM person WHERE province_code = $1 AND phone = $5
-     UNION SELECT m.person_id FROM household h
-             JOIN household_member m ON m.province_code = h.province_code AND m.household_id = h.id
-            WHERE h.province_code = $1 AND h.unit_code = ANY($7::text[]) AND h.household_no = $6
-     LIMIT $8`,
-    [province, keys.ids, keys.given, keys.year, keys.phone, keys.household, keys.units, limit],
+    `(SELECT person_id AS id FROM person_identifier WHERE national_id = ANY($2::text[]) AND province_code = $1)
+     UNION (SELECT id FROM person WHERE province_code = $1 AND given_fold = $3 AND old_id = ANY($2::text[]) LIMIT $9)
+     UNION (SELECT id FROM person WHERE province_code = $1 AND given_fold = $3 AND family_fold = $8
+               AND birth_year BETWEEN $4::int - 1 AND $4::int + 1 LIMIT $9)
+     UNION (SELECT id FROM person WHERE province_code = $1 AND given_fold = $3 AND unit_code = ANY($7::text[])
+               AND birth_year BETWEEN $4::int - 1 AND $4::int + 1 LIMIT $9)
+     UNION (SELECT id FROM person WHERE province_code = $1 AND phone = $5 LIMIT $9)
+     UNION (SELECT m.person_id FROM household h
+              JOIN household_member m ON m.province_code = h.province_code AND m.household_id = h.id
+             WHERE h.province_code = $1 AND h.unit_code = ANY($7::text[]) AND h.household_no = $6 LIMIT $9)`,
+    [province, keys.ids, keys.given, keys.year, keys.phone, keys.household, keys.units, keys.family, perBranch],
   )
   return rows.map((r) => r.id)
 }
