@@ -360,8 +360,9 @@ export async function mergeList(
 
 /**
  * Register persons that may be the one a new form describes: same ID number (personal or old),
- * same given name (fold) born within a year, same phone, or a member of the same household.
- * Each branch uses its own index; at most `limit` ids.
+ * same given and family name (fold) born within a year, same given name born within a year in
+ * one of the form's units, same phone, or a member of the same household. Each branch uses an
+ * index and is bounded, so a common name cannot crowd out the rest.
  */
 export async function candidatesFor(
   db: Queryable,
