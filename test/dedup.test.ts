@@ -159,7 +159,24 @@ for (const engine of await engines()) {
         assert.equal((await call(officer, 'POST', `/api/dedup/merges/${merge}/approve`)).status, 403)
         const waiting = await call(head, 'GET', '/api/dedup/merges?waiting=true')
         assert.ok((waiting.body.items as { id: string }[]).some((m) => m.id === merge))
+        type Named = { id: string; persons: { id: string; name_display: string; in_register: boolean }[] }
+        const persons = async (path: string) =>
+          (await call(head, 'GET', path)).body.items
+            .find((m: Named) => m.id === merge)
+            .persons.map((p: Named['persons'][0]) => [p.id, p.name_display, p.in_register])
+        assert.deepEqual(await persons('/api/dedup/merges?waiting=true'), [
+          [a, 'Trần Văn Tám', true],
+          [b, 'Lê Văn Hùng', true],
+        ])
         assert.equal((await call(head, 'POST', `/api/dedup/merges/${merge}/approve`)).body.state, 'applied')
+        assert.deepEqual(
+          await persons(`/api/dedup/merges?person=${a}`),
+          [
+            [a, 'Trần Văn Tám', true],
+            [b, 'Lê Văn Hùng', false],
+          ],
+          'the absorbed person named from the snapshot',
+        )
         assert.equal((await call(officer, 'GET', `/api/persons/${b}`)).status, 404, 'the absorbed person is gone')
         assert.equal((await call(officer, 'GET', `/api/persons/${a}`)).body.form_ids.length, 2)
 

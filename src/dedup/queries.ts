@@ -335,7 +335,19 @@ export interface MergeListItem extends MergeSummary {
   absorbed_ids: string[]
   requested_at: string
   undo_requested_by: string | null
+  persons: { id: string; name_display: string | null; in_register: boolean }[]
 }
+
+/**
+ * The persons of a merge, survivor first, with their names: from the register, or for those a
+ * merge absorbed (no longer in it) from the merge's snapshot — what a reviewer reads.
+ */
+const mergePersons = `(SELECT jsonb_agg(jsonb_build_object('id', x.id, 'name_display', COALESCE(p.name_display, s.name), 'in_register', p.id IS NOT NULL)
+                            ORDER BY x.ord)
+                      FROM unnest(m.survivor_id || m.absorbed_ids) WITH ORDINALITY AS x(id, ord)
+                      LEFT JOIN person p ON p.province_code = m.province_code AND p.id = x.id
+                      LEFT JOIN LATERAL (SELECT e->>'name_display' AS name FROM jsonb_array_elements(m.snapshot->'person') e
+                                          WHERE e->>'id' = x.id::text LIMIT 1) s ON true)`
 
 /** Merges waiting for a commune head, of one person, or one by id; newest first, within the scope. */
 export async function mergeList(
@@ -345,7 +357,7 @@ export async function mergeList(
 ): Promise<MergeListItem[]> {
   const { rows } = await db.query<MergeListItem>(
     `SELECT m.id, m.state, m.origin, m.survivor_id, cardinality(m.absorbed_ids) AS absorbed, m.absorbed_ids, m.requested_by, m.approved_by,
-            m.requested_at, m.undo_requested_by
+            m.requested_at, m.undo_requested_by, ${mergePersons} AS persons
        FROM person_merge m
       WHERE m.province_code = $1
         AND (NOT $2 OR m.state IN ('pending', 'undo_pending'))

@@ -41,6 +41,7 @@ const Merge = z.object({
   requested_at: z.string(),
   approved_by: z.string().nullable(),
   undo_requested_by: z.string().nullable(),
+  persons: z.array(z.object({ id: z.string(), name_display: z.string().nullable(), in_register: z.boolean() })),
 })
 
 const MergeResult = z.object({ id: z.string(), state: z.string() })
@@ -142,7 +143,8 @@ export const dedupRoutes: RouteModule = (app, { db }) => {
       schema: {
         tags,
         summary: 'Merges / Các lần hợp nhất',
-        description: 'Those waiting for a commune head (`waiting=true`), or those of one person (`person`), newest first.',
+        description:
+          'Those waiting for a commune head (`waiting=true`), or those of one person (`person`), newest first; each with its persons’ names (from the merge’s snapshot for those it absorbed).',
         querystring: z.object({ waiting: z.coerce.boolean().default(false), person: Id.optional() }),
         response: { 200: z.object({ items: z.array(Merge) }), ...errors },
       },
