@@ -23,3 +23,11 @@ export function formatMoney(dong: number, lang: 'vi' | 'en' = 'vi'): string {
   if (Math.abs(dong) >= 1e6) return `${decimals.format(dong / 1e6)} ${million}`
   return `${numbers.format(dong)} ${unit}`
 }
+
+const percent = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 })
+/** A probability as a percentage: 0.991 → "99,1%"; never a rounded "100%" short of certainty. */
+export const formatPercent = (p: number) => percent.format(p < 1 ? Math.min(p, 0.999) : p)
+
+const signed = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' })
+/** A weight of evidence in bits, its sign shown: "+5,2", "-3,3", "0,0". */
+export const formatWeight = (bits: number) => signed.format(bits)
