@@ -11,6 +11,7 @@ import { Login } from './pages/Login.tsx'
 import { SearchPage } from './pages/Search.tsx'
 
 // Search is where most users land; every other page comes with its route, in a chunk of its own.
+const ApprovalsPage = lazy(() => import('./pages/Approvals.tsx').then((m) => ({ default: m.ApprovalsPage })))
 const AuditPage = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.AuditPage })))
 const CorrectionsPage = lazy(() => import('./pages/Corrections.tsx').then((m) => ({ default: m.CorrectionsPage })))
 const FormEntryPage = lazy(() => import('./pages/FormEntry.tsx').then((m) => ({ default: m.FormEntryPage })))
@@ -18,6 +19,7 @@ const HouseholdPage = lazy(() => import('./pages/Household.tsx').then((m) => ({ 
 const ImportPage = lazy(() => import('./pages/Import.tsx').then((m) => ({ default: m.ImportPage })))
 const OverviewPage = lazy(() => import('./pages/Overview.tsx').then((m) => ({ default: m.OverviewPage })))
 const PersonPage = lazy(() => import('./pages/Person.tsx').then((m) => ({ default: m.PersonPage })))
+const ReviewPage = lazy(() => import('./pages/Review.tsx').then((m) => ({ default: m.ReviewPage })))
 const UsersPage = lazy(() => import('./pages/Users.tsx').then((m) => ({ default: m.UsersPage })))
 
 interface Page {
@@ -35,9 +37,15 @@ const PAGES: Page[] = [
   { path: '/forms/new', permission: 'forms.write', nav: 'nav.form', render: (_, s) => <FormEntryPage username={s.user.username} /> },
   { path: '/imports', permission: 'forms.write', nav: 'nav.import', render: () => <ImportPage /> },
   { path: '/corrections', permission: 'forms.write', nav: 'nav.corrections', render: () => <CorrectionsPage /> },
+  { path: '/dedup/review', permission: 'forms.write', nav: 'nav.review', render: () => <ReviewPage /> },
+  { path: '/dedup/approvals', permission: 'merges.approve', nav: 'nav.approvals', render: () => <ApprovalsPage /> },
   { path: '/users', permission: 'users.manage', nav: 'nav.users', render: () => <UsersPage /> },
   { path: '/audit', permission: 'audit.read', nav: 'nav.audit', render: () => <AuditPage /> },
-  { path: '/persons/:id', permission: 'register.read', render: (p) => <PersonPage id={p.id as string} /> },
+  {
+    path: '/persons/:id',
+    permission: 'register.read',
+    render: (p, s) => <PersonPage id={p.id as string} canUndo={s.permissions.includes('forms.write')} />,
+  },
   { path: '/households/:id', permission: 'register.read', render: (p) => <HouseholdPage id={p.id as string} /> },
 ]
 

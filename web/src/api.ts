@@ -71,3 +71,23 @@ export interface Person extends Record<string, unknown> {
   households: { household_id: string; relation_to_head: string | null }[]
   form_ids: string[]
 }
+
+/** A merge of register persons (dedup), with its persons' names, survivor first. */
+export interface Merge {
+  id: string
+  state: 'pending' | 'applied' | 'rejected' | 'undo_pending' | 'undone'
+  origin: 'auto' | 'officer'
+  survivor_id: string
+  absorbed_ids: string[]
+  requested_by: string
+  requested_at: string
+  approved_by: string | null
+  undo_requested_by: string | null
+  persons: { id: string; name_display: string | null; in_register: boolean }[]
+}
+
+/** What a merge became after an approval, a rejection or an undo. */
+export interface MergeResult {
+  id: string
+  state: Merge['state']
+}

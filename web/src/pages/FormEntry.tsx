@@ -1,10 +1,13 @@
 // The DC01 form on one screen: the importer's checks run as the officer types (findings shown
 // beside the fields), units offered by era, the draft kept in this browser until it is saved
-// (a session that expires loses nothing), and the filled form printable.
+// (a session that expires loses nothing), and the filled form printable. Persons already in the
+// register the form may describe show before it is saved, with the evidence; nothing blocks saving.
 import { useMutation, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { DC01_COLUMNS, type Dc01Key } from '../../../src/intake/dc01.ts'
 import { ApiError, api } from '../api.ts'
+import { type Evidence, EvidenceTable, textOf } from '../Evidence.tsx'
+import { formatPercent } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
 import { PageHeading } from '../PageHeading.tsx'
@@ -15,10 +18,20 @@ interface Finding {
   field: string | null
   message: { vi: string; en: string }
 }
+/** A register person the form may describe (dedup's check of the form as typed). */
+interface Match {
+  person_id: string
+  name_display: string
+  birth_year: number | null
+  probability: number
+  conflict: string | null
+  evidence: Evidence[]
+}
 interface Checked {
   findings: Finding[]
   completeness: number
   missing: string[]
+  matches?: Match[]
 }
 interface Saved {
   outcome: string
@@ -69,6 +82,38 @@ function AddressSuggestion({ text, unit, on, onPick }: { text: string; unit: str
       {t('form.useUnit')} {best.name} ({best.code}
       {best.era === 2025 ? '' : `, ${best.era}`})
     </button>
+  )
+}
+/** "Possibly a person already in the register": each with its evidence, opening in a new tab (the draft stays). */
+function Matches({ matches }: { matches: Match[] }) {
+  const { t } = useI18n()
+  return (
+    <section className="matches" aria-labelledby="matches-heading">
+      <h2 id="matches-heading">{t('form.matches')}</h2>
+      <p className="hint">{t('form.matches.hint')}</p>
+      <ul>
+        {matches.map((m) => (
+          <li key={m.person_id}>
+            <a href={`/persons/${m.person_id}`} target="_blank" rel="noopener">
+              {m.name_display}
+              <span className="visually-hidden"> {t('dedup.newTab')}</span>
+            </a>
+            {m.birth_year !== null && ` · ${t('household.birthYear')} ${m.birth_year}`} · {t('dedup.probability')}{' '}
+            {formatPercent(m.probability)}
+            {m.conflict && (
+              <>
+                {' '}
+                · <strong>{t('dedup.conflict')}</strong>: {textOf(t, `dedup.conflict.${m.conflict}`, m.conflict)}
+              </>
+            )}
+            <details>
+              <summary>{t('form.matches.evidence')}</summary>
+              <EvidenceTable evidence={m.evidence} />
+            </details>
+          </li>
+        ))}
+      </ul>
+    </section>
   )
 }
 const today = () => {
@@ -137,6 +182,7 @@ export function FormEntryPage({ username }: { username: string }) {
   const findingsFor = (key: string) => checked?.findings.filter((f) => f.field === key) ?? []
   const general = checked?.findings.filter((f) => !f.field || !DC01_COLUMNS.some((c) => c.key === f.field)) ?? []
   const errors = checked?.findings.filter((f) => f.severity === 'error').length ?? 0
+  const matches = checked?.matches ?? []
 
   function submit(event: FormEvent) {
     event.preventDefault()
@@ -227,6 +273,11 @@ export function FormEntryPage({ username }: { username: string }) {
               </li>
             ))}
           </ul>
+          {/* Announced as a count; the list itself is read when the officer goes to it. */}
+          <p className="visually-hidden" aria-live="polite">
+            {matches.length > 0 && `${matches.length} ${t('form.matches.count')}`}
+          </p>
+          {matches.length > 0 && <Matches matches={matches} />}
           <button type="submit" disabled={save.isPending}>
             {t('form.save')}
           </button>

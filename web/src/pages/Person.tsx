@@ -1,16 +1,17 @@
-// One person: the fields, residences, relatives and forms; sensitive fields masked unless the
-// role may see them; a visible note that the view is logged.
+// One person: the fields, residences, relatives, forms and merges; sensitive fields masked
+// unless the role may see them; a visible note that the view is logged.
 import { useQuery } from '@tanstack/react-query'
 import { Link } from 'wouter'
 import { ApiError, api, type Person } from '../api.ts'
 import { formatDate } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
+import { PersonMerges } from '../Merges.tsx'
 import { PageHeading } from '../PageHeading.tsx'
 
 const MASK = '***'
 
-export function PersonPage({ id }: { id: string }) {
+export function PersonPage({ id, canUndo }: { id: string; canUndo: boolean }) {
   const { t, lang } = useI18n()
   const person = useQuery({ queryKey: ['person', id], queryFn: () => api<Person>('GET', `/api/persons/${encodeURIComponent(id)}`) })
   const back = <Link href="/">{t('person.back')}</Link>
@@ -94,6 +95,7 @@ export function PersonPage({ id }: { id: string }) {
       )}
       <h2>{t('person.forms')}</h2>
       <p>{p.form_ids.length}</p>
+      <PersonMerges id={id} canUndo={canUndo} />
     </section>
   )
 }
