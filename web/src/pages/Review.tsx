@@ -177,6 +177,8 @@ function Normalised({ pair }: { pair: Pair }) {
 export function ReviewPage() {
   const { t, lang } = useI18n()
   const [offset, setOffset] = useState(0)
+  // Each page is fetched anew, even at the same offset (all of a page decided leaves it there).
+  const [round, setRound] = useState(0)
   const [index, setIndex] = useState(0)
   const [note, setNote] = useState('')
   // This page's decisions by pair, and the last one's result (kept while the next pair shows).
@@ -186,7 +188,7 @@ export function ReviewPage() {
   const end = useRef<HTMLParagraphElement>(null)
   const focusPair = useRef(false)
   const pairs = useQuery({
-    queryKey: ['dedup-review', offset],
+    queryKey: ['dedup-review', offset, round],
     queryFn: () => api<{ items: Pair[] }>('GET', `/api/dedup/review?limit=${PAGE}&offset=${offset}`),
     // The page stays as fetched while it is worked through (decided pairs leave the queue on the
     // server, which would shift it under the officer); a page opened again is fetched anew.
@@ -216,6 +218,7 @@ export function ReviewPage() {
     const gone = Object.values(decided).filter((d) => d.decision !== 'unsure').length
     focusPair.current = true
     setOffset(offset + items.length - gone)
+    setRound(round + 1)
     setIndex(0)
     setDecided({})
     setNote('')
@@ -364,6 +367,7 @@ export function ReviewPage() {
               className="secondary"
               onClick={() => {
                 setOffset(0)
+                setRound(round + 1)
                 setIndex(0)
                 setDecided({})
               }}
