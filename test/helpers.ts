@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import type { DbTarget } from '../src/platform/config.ts'
+import { parseCsv } from '../src/platform/csv.ts'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const COSO = join(ROOT, 'bin', 'coso.js')
@@ -217,4 +218,39 @@ export async function userWithToken(
   const token = await runCli(['tokens', 'add', '--user', username, ...flags])
   if (token.code !== 0) throw new Error(`tokens add failed: ${token.stderr}`)
   return { username, token: token.stdout.trim(), auth: { authorization: `Bearer ${token.stdout.trim()}` } }
+}
+
+/**
+ * A register with duplicates, for the dedup pages: 300 generated persons (30% with a second
+ * form, errors in 30% of them) imported and deduplicated. Returns the units of the pairs left
+ * for review, the scope that commune users need to see them.
+ */
+export async function registerWithDuplicates(flags: string[]): Promise<string[]> {
+  const file = join(tempDir(), 'forms.csv')
+  const generated = await runCli([
+    'generate',
+    '--persons',
+    '300',
+    '--dup-rate',
+    '0.3',
+    '--error-rate',
+    '0.3',
+    '--seed',
+    '11',
+    '--out',
+    file,
+  ])
+  if (generated.code !== 0) throw new Error(`generate failed: ${generated.stderr}`)
+  const imported = await runCli(['import', file, ...flags])
+  if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`)
+  const run = await runCli(['dedup', 'run', ...flags])
+  if (run.code !== 0) throw new Error(`dedup run failed: ${run.stderr}`)
+  const pairs = await runCli(['dedup', 'pairs', '--format', 'csv', ...flags])
+  // form_no_a,collecting_unit_a,form_no_b,collecting_unit_b,probability,decision
+  const review = parseCsv(pairs.stdout)
+    .slice(1)
+    .filter((r) => r[5] === 'review')
+  const units = [...new Set(review.flatMap((r) => [r[1] as string, r[3] as string]))].sort()
+  if (units.length === 0) throw new Error('no pairs left for review')
+  return units
 }

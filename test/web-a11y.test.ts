@@ -1,6 +1,7 @@
 // Accessibility of the web app in a real Chromium: axe-core (WCAG 2.0/2.1, A and AA) on every
 // main page, the keyboard (skip link, focus after navigation), and the phone layout for look-ups
-// at 390×844. Screenshots go to .coso-test/screenshots (not committed).
+// at 390×844; the dedup pages on a register of their own, with duplicates. Screenshots go to
+// .coso-test/screenshots (not committed).
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,7 +9,17 @@ import { after, before, describe, test } from 'node:test'
 import axe from 'axe-core'
 import * as OTPAuth from 'otpauth'
 import { type Browser, chromium, type Page } from 'playwright-core'
-import { embeddedDatabase, ROOT, runCli, type Served, serve, TEST_PASSWORD, type TestDatabase, tempDir } from './helpers.ts'
+import {
+  embeddedDatabase,
+  ROOT,
+  registerWithDuplicates,
+  runCli,
+  type Served,
+  serve,
+  TEST_PASSWORD,
+  type TestDatabase,
+  tempDir,
+} from './helpers.ts'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SHOTS = join(ROOT, '.coso-test', 'screenshots')
@@ -255,6 +266,110 @@ describe('accessibility of the web app', { skip }, () => {
       await phone.getByRole('link', { name: 'Xem hộ' }).click()
       await phone.getByRole('heading', { name: 'Hộ số H1' }).waitFor()
       await fits('household')
+    } finally {
+      await phone.close()
+    }
+  })
+})
+
+describe('accessibility of the dedup pages', { skip }, () => {
+  let db: TestDatabase
+  let server: Served
+  let browser: Browser
+  let page: Page
+
+  before(async () => {
+    db = embeddedDatabase()
+    const units = await registerWithDuplicates(db.flags)
+    for (const [username, role] of [
+      ['canbo', 'commune-officer'],
+      ['truong', 'commune-head'],
+    ] as const) {
+      const add = await runCli(
+        ['users', 'add', '--username', username, '--role', role, ...units.flatMap((u) => ['--unit', u]), '--password-stdin', ...db.flags],
+        { input: `${TEST_PASSWORD}\n` },
+      )
+      assert.equal(add.code, 0, add.stderr)
+    }
+    server = await serve(db.flags)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'vi-VN', bypassCSP: true })
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.stop()
+    await db?.drop()
+  })
+
+  test('the review queue: a pair with its evidence, and a decision announced', async () => {
+    await page.goto(server.url)
+    await logIn(page, 'canbo')
+    await page.getByRole('link', { name: 'Cặp nghi trùng' }).click()
+    await page.getByRole('heading', { name: /^Cặp 1: / }).waitFor()
+    await page.getByRole('table', { name: 'Phiếu gốc (như đã nhập)' }).waitFor()
+    await assertAccessible(page, 'review queue')
+    await page.getByRole('button', { name: 'Cùng một người' }).click()
+    await page.getByRole('status').filter({ hasText: 'chờ trưởng công an xã duyệt' }).waitFor()
+    await assertAccessible(page, 'review queue after a decision')
+  })
+
+  test('the form entry page with a possible existing person and its evidence', async () => {
+    await page.getByRole('link', { name: 'Cặp nghi trùng' }).click()
+    const normalised = page.getByRole('table', { name: 'Giá trị trong sổ (đã chuẩn hoá)' })
+    const cell = (row: string) =>
+      normalised
+        .getByRole('row', { name: new RegExp(`^${row}`) })
+        .getByRole('cell')
+        .first()
+    await cell('Ngày sinh').waitFor()
+    const name = ((await cell('Họ và tên').textContent()) ?? '').replace('(mở trong tab mới)', '').trim()
+    const birth = (await cell('Ngày sinh').textContent()) ?? ''
+    await page.getByRole('link', { name: 'Nhập phiếu DC01' }).click()
+    await page.getByLabel('Họ, chữ đệm và tên khai sinh').fill(name)
+    await page.getByLabel('Ngày, tháng, năm sinh').fill(birth)
+    const matches = page.getByRole('region', { name: 'Có thể là người đã có trong sổ' })
+    await matches.getByText('Bằng chứng', { exact: true }).first().click()
+    await matches.getByRole('table').first().waitFor()
+    await assertAccessible(page, 'form entry with possible matches')
+  })
+
+  test('approvals, with a waiting merge; the person page with its merges', async () => {
+    await page.getByRole('button', { name: 'Đăng xuất' }).click()
+    await logIn(page, 'truong')
+    await page.getByRole('link', { name: 'Duyệt hợp nhất' }).click()
+    const row = page.getByRole('row').filter({ hasText: 'canbo' })
+    await row.waitFor()
+    await assertAccessible(page, 'approvals')
+    await row.getByRole('link').first().click()
+    await page.getByRole('heading', { name: 'Hợp nhất', exact: true }).waitFor()
+    await assertAccessible(page, 'person with a waiting merge')
+    await page.getByRole('link', { name: 'Duyệt hợp nhất' }).click()
+    await page.getByRole('row').filter({ hasText: 'canbo' }).getByRole('button', { name: 'Duyệt' }).click()
+    await page.getByRole('status').filter({ hasText: 'Đã duyệt' }).waitFor()
+    await assertAccessible(page, 'approvals, approved')
+  })
+
+  test('the review queue on a phone (390×844) fits the width', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'vi-VN',
+      bypassCSP: true,
+    })
+    try {
+      await phone.goto(server.url)
+      await logIn(phone, 'canbo')
+      await phone.getByRole('button', { name: 'Menu' }).click()
+      await phone.getByRole('link', { name: 'Cặp nghi trùng' }).click()
+      await phone.getByRole('table', { name: 'Phiếu gốc (như đã nhập)' }).waitFor()
+      assert.equal(
+        await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
+        true,
+        'the review queue scrolls sideways',
+      )
+      await assertAccessible(phone, 'review queue on a phone')
+      await phone.screenshot({ path: join(SHOTS, 'phone-dedup-review.png'), fullPage: true })
     } finally {
       await phone.close()
     }
