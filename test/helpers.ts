@@ -201,20 +201,23 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
 
 export const TEST_PASSWORD = 'Test-passphrase-2026!'
 
-/** A user made by the CLI (password TEST_PASSWORD, no forced change) and an API token for them. */
+/** A user made by the CLI, with TEST_PASSWORD and no forced change. */
+export async function addUser(flags: string[], username: string, role: string, units: readonly string[] = []) {
+  const add = await runCli(
+    ['users', 'add', '--username', username, '--role', role, ...units.flatMap((u) => ['--unit', u]), '--password-stdin', ...flags],
+    { input: `${TEST_PASSWORD}\n` },
+  )
+  if (add.code !== 0) throw new Error(`users add failed: ${add.stderr}`)
+}
+
+/** A user made by the CLI (see addUser) and an API token for them. */
 export async function userWithToken(
   flags: string[],
   role: string,
   units: string[] = [],
   username = `${role.split('-')[1] ?? role}${randomBytes(3).toString('hex')}`,
 ) {
-  const add = await runCli(
-    ['users', 'add', '--username', username, '--role', role, ...units.flatMap((u) => ['--unit', u]), '--password-stdin', ...flags],
-    {
-      input: `${TEST_PASSWORD}\n`,
-    },
-  )
-  if (add.code !== 0) throw new Error(`users add failed: ${add.stderr}`)
+  await addUser(flags, username, role, units)
   const token = await runCli(['tokens', 'add', '--user', username, ...flags])
   if (token.code !== 0) throw new Error(`tokens add failed: ${token.stderr}`)
   return { username, token: token.stdout.trim(), auth: { authorization: `Bearer ${token.stdout.trim()}` } }

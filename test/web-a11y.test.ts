@@ -3,15 +3,16 @@
 // at 390×844; the dedup pages on a register of their own, with duplicates. Screenshots go to
 // .coso-test/screenshots (not committed).
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import axe from 'axe-core'
 import * as OTPAuth from 'otpauth'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launch, SHOTS, skip } from './browser.ts'
 import {
+  addUser,
   embeddedDatabase,
-  ROOT,
   registerWithDuplicates,
   runCli,
   type Served,
@@ -21,8 +22,6 @@ import {
   tempDir,
 } from './helpers.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(ROOT, '.coso-test', 'screenshots')
 const HEADER =
   'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,ethnicity,household_no,relation_to_head,current_unit'
 const ROWS = [
@@ -32,8 +31,6 @@ const ROWS = [
 // WCAG 2.0 and 2.1, A and AA; and axe's best practices (one main landmark, content in landmarks,
 // no empty table header), which the app meets too.
 const RULES = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']
-
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`
 
 interface AxeResult {
   violations: { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }[]
@@ -74,26 +71,18 @@ describe('accessibility of the web app', { skip }, () => {
     const again = join(tempDir(), 'again.csv')
     writeFileSync(again, `${HEADER}\n${(ROWS[0] as string).replace('12/03/1980', '13/03/1980')}\n`)
     assert.equal((await runCli(['import', again, ...db.flags])).code, 0)
-    for (const [username, role, units] of [
-      ['hatu', 'commune-officer', ['--unit', '06652']],
-      ['kiemtra', 'auditor', []],
-      ['quantri', 'province-admin', []],
-    ] as const) {
-      const add = await runCli(['users', 'add', '--username', username, '--role', role, ...units, '--password-stdin', ...db.flags], {
-        input: `${TEST_PASSWORD}\n`,
-      })
-      assert.equal(add.code, 0, add.stderr)
-    }
+    await addUser(db.flags, 'hatu', 'commune-officer', ['06652'])
+    await addUser(db.flags, 'kiemtra', 'auditor')
+    await addUser(db.flags, 'quantri', 'province-admin')
     const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
     for (const line of exported.stdout.trim().split('\n')) {
       const p = JSON.parse(line) as { id: string; personal_id: string }
       ids[p.personal_id] = p.id
     }
     server = await serve(db.flags)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    browser = await launch()
     // axe is injected as a script: the app's CSP (rightly) allows no inline script.
     page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'vi-VN', bypassCSP: true })
-    mkdirSync(SHOTS, { recursive: true })
   })
   after(async () => {
     await browser?.close()
@@ -281,18 +270,10 @@ describe('accessibility of the dedup pages', { skip }, () => {
   before(async () => {
     db = embeddedDatabase()
     const units = await registerWithDuplicates(db.flags)
-    for (const [username, role] of [
-      ['canbo', 'commune-officer'],
-      ['truong', 'commune-head'],
-    ] as const) {
-      const add = await runCli(
-        ['users', 'add', '--username', username, '--role', role, ...units.flatMap((u) => ['--unit', u]), '--password-stdin', ...db.flags],
-        { input: `${TEST_PASSWORD}\n` },
-      )
-      assert.equal(add.code, 0, add.stderr)
-    }
+    await addUser(db.flags, 'canbo', 'commune-officer', units)
+    await addUser(db.flags, 'truong', 'commune-head', units)
     server = await serve(db.flags)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    browser = await launch()
     page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'vi-VN', bypassCSP: true })
   })
   after(async () => {

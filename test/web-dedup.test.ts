@@ -3,16 +3,11 @@
 // head approves the merge, the person page shows it and its undo, and the form entry page shows
 // a possible existing person while a duplicate is typed. Screenshots go to .coso-test/screenshots.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { type Browser, chromium, type Page } from 'playwright-core'
-import { embeddedDatabase, ROOT, registerWithDuplicates, runCli, type Served, serve, TEST_PASSWORD, type TestDatabase } from './helpers.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(ROOT, '.coso-test', 'screenshots')
-
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+import type { Browser, Page } from 'playwright-core'
+import { launch, SHOTS, skip } from './browser.ts'
+import { addUser, embeddedDatabase, registerWithDuplicates, type Served, serve, TEST_PASSWORD, type TestDatabase } from './helpers.ts'
 
 /** Without diacritics, as officers often type: the check must still find the person. */
 const unmarked = (text: string) =>
@@ -36,18 +31,10 @@ describe('the dedup pages in Chromium', { skip }, () => {
   before(async () => {
     db = embeddedDatabase()
     const units = await registerWithDuplicates(db.flags)
-    for (const [username, role] of [
-      ['canbo', 'commune-officer'],
-      ['truong', 'commune-head'],
-    ] as const) {
-      const add = await runCli(
-        ['users', 'add', '--username', username, '--role', role, ...units.flatMap((u) => ['--unit', u]), '--password-stdin', ...db.flags],
-        { input: `${TEST_PASSWORD}\n` },
-      )
-      assert.equal(add.code, 0, add.stderr)
-    }
+    await addUser(db.flags, 'canbo', 'commune-officer', units)
+    await addUser(db.flags, 'truong', 'commune-head', units)
     server = await serve(db.flags)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    browser = await launch()
     const logIn = async (username: string) => {
       const page = await (await browser.newContext({ viewport: { width: 1024, height: 600 } })).newPage()
       await page.goto(server.url)
@@ -59,7 +46,6 @@ describe('the dedup pages in Chromium', { skip }, () => {
     }
     officer = await logIn('canbo')
     head = await logIn('truong')
-    mkdirSync(SHOTS, { recursive: true })
   })
   after(async () => {
     await browser?.close()

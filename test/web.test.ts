@@ -2,14 +2,13 @@
 // `coso serve` on the embedded engine (the API's behaviour on both engines is tested through
 // HTTP elsewhere). Screenshots of each page go to .coso-test/screenshots (not committed).
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { type Browser, chromium, type Page } from 'playwright-core'
-import { embeddedDatabase, ROOT, runCli, type Served, serve, TEST_PASSWORD, type TestDatabase, tempDir } from './helpers.ts'
+import type { Browser, Page } from 'playwright-core'
+import { launch, SHOTS, skip } from './browser.ts'
+import { addUser, embeddedDatabase, runCli, type Served, serve, TEST_PASSWORD, type TestDatabase, tempDir } from './helpers.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const SHOTS = join(ROOT, '.coso-test', 'screenshots')
 const HEADER =
   'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,ethnicity,household_no,relation_to_head,current_unit'
 const ROWS = [
@@ -17,8 +16,6 @@ const ROWS = [
   'CT-1,05/01/2026,07192,Trần Thị Tô,01/02/1990,Nữ,022190000456,Kinh,H9,Chủ hộ,07192',
   'HT-2,05/01/2026,06652,Phạm Văn Ba,03/04/1985,Nam,022085000789,Kinh,H2,Chủ hộ,06652',
 ]
-
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`
 
 describe('the web app in Chromium', { skip }, () => {
   let db: TestDatabase
@@ -36,33 +33,17 @@ describe('the web app in Chromium', { skip }, () => {
     const again = join(tempDir(), 'again.csv')
     writeFileSync(again, `${HEADER}\n${(ROWS[0] as string).replace('12/03/1980', '13/03/1980')}\n`)
     assert.equal((await runCli(['import', again, ...db.flags])).code, 0)
-    const add = await runCli(
-      ['users', 'add', '--username', 'hatu', '--role', 'commune-officer', '--unit', '06652', '--password-stdin', ...db.flags],
-      {
-        input: `${TEST_PASSWORD}\n`,
-      },
-    )
-    assert.equal(add.code, 0, add.stderr)
-    const analyst = await runCli(
-      ['users', 'add', '--username', 'phantich', '--role', 'province-analyst', '--password-stdin', ...db.flags],
-      {
-        input: `${TEST_PASSWORD}\n`,
-      },
-    )
-    assert.equal(analyst.code, 0, analyst.stderr)
-    const auditor = await runCli(['users', 'add', '--username', 'kiemtra', '--role', 'auditor', '--password-stdin', ...db.flags], {
-      input: `${TEST_PASSWORD}\n`,
-    })
-    assert.equal(auditor.code, 0, auditor.stderr)
+    await addUser(db.flags, 'hatu', 'commune-officer', ['06652'])
+    await addUser(db.flags, 'phantich', 'province-analyst')
+    await addUser(db.flags, 'kiemtra', 'auditor')
     const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
     for (const line of exported.stdout.trim().split('\n')) {
       const p = JSON.parse(line) as { id: string; personal_id: string }
       ids[p.personal_id] = p.id
     }
     server = await serve(db.flags)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+    browser = await launch()
     page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'en-US' })
-    mkdirSync(SHOTS, { recursive: true })
   })
   after(async () => {
     await browser?.close()
