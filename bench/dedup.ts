@@ -95,10 +95,11 @@ async function serverRegister(): Promise<Register> {
     flags: ['--database-url', imported.url],
     async copy() {
       if (!copied) return { target: { engine: 'postgresql', url: imported.url }, drop: async () => {} }
-      // A file-level copy of the imported database: seconds, where importing again takes minutes.
+      // A file-level copy of the imported database (not block by block through the WAL, PostgreSQL
+      // 15's default): seconds, where importing again takes a quarter of an hour.
       const template = decodeURIComponent(new URL(imported.url).pathname.slice(1))
       const name = `coso_bench_run_${randomBytes(4).toString('hex')}`
-      await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${pg.escapeIdentifier(template)}`))
+      await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${pg.escapeIdentifier(template)} STRATEGY = FILE_COPY`))
       const url = new URL(SERVER)
       url.pathname = `/${name}`
       return {
