@@ -24,7 +24,8 @@ CREATE TABLE match_pair (
   person_b uuid NOT NULL,
   form_a uuid NOT NULL,
   form_b uuid NOT NULL,
-  run_id uuid NOT NULL,
+  -- The run that found the pair; null for one found as a form arrived (POST /api/forms).
+  run_id uuid,
   probability double precision NOT NULL,
   -- One level index per compared field (dedup FIELDS order; -1 unknown) and its weight in bits.
   levels smallint[] NOT NULL,

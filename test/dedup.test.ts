@@ -145,6 +145,8 @@ for (const engine of await engines()) {
         const review = await call(admin, 'GET', '/api/dedup/review?limit=50')
         assert.equal(review.status, 200)
         for (const item of review.body.items) assert.equal(item.evidence.length, 10)
+        const queued = (review.body.items as { a: { id: string }; b: { id: string } }[]).map((i) => [i.a.id, i.b.id].sort().join())
+        assert.ok(queued.includes([b, d].sort().join()), 'the second Lê Văn Hùng joined the queue as it arrived, before any run')
         const uncertainty = (review.body.items as { probability: number }[]).map((i) => Math.abs(i.probability - 0.5))
         assert.deepEqual(
           uncertainty,

@@ -43,8 +43,16 @@ async function currentScorer(db: Db, province: string): Promise<Scorer> {
   return scorerOf.scorer
 }
 
-/** Register persons within the scope that the form may describe, likeliest first. */
-export async function possibleMatches(db: Db, pending: Pending, scope: string[] | null): Promise<PossibleMatch[]> {
+interface Scored {
+  row: q.PersonRow
+  levels: number[]
+  weights: number[]
+  probability: number
+  conflict: string | null
+}
+
+/** Register persons within the scope that the form may describe, above the distinct threshold, likeliest first. */
+async function scoreForm(db: Db, pending: Pending, scope: string[] | null): Promise<Scored[]> {
   const province = provinceCode()
   const p = pending.checked.person
   const name = splitName(p.name_display)
@@ -64,25 +72,59 @@ export async function possibleMatches(db: Db, pending: Pending, scope: string[] 
   const form = prepare(candidateOfForm(pending, 0, unitOf))
   const vector = new Int8Array(FIELDS.length)
   const parts = new Float64Array(FIELDS.length)
-  const matches: PossibleMatch[] = []
+  const scored: Scored[] = []
   for await (const page of q.persons(db.pool, province, visible)) {
     for (const row of page) {
       const person = prepare(candidateOfRow(row, 1, unitOf))
       compare(form, person, vector)
       const probability = probabilityOf(partialWeights(vector, scorer, parts), parts)
       if (probability < DEFAULT_THRESHOLDS.distinct) continue
-      matches.push({
-        person_id: row.id,
-        name_display: row.name_display,
-        birth_year: row.birth_year,
+      const conflict = hardConflict(form, person) ?? null
+      scored.push({
+        row,
+        levels: Array.from(vector),
+        weights: Array.from(parts, (w) => Math.round(w * 1000) / 1000),
         probability,
-        conflict: hardConflict(form, person) ?? null,
-        evidence: FIELDS.map((field, i) => {
-          const level = vector[i] as number
-          return { field, level: level < 0 ? null : (LEVELS[field][level] ?? null), weight: Math.round((parts[i] as number) * 1000) / 1000 }
-        }),
+        conflict,
       })
     }
   }
-  return matches.sort((a, b) => b.probability - a.probability).slice(0, SHOWN)
+  return scored.sort((a, b) => b.probability - a.probability)
+}
+
+/** Register persons within the scope that the form may describe, likeliest first. */
+export async function possibleMatches(db: Db, pending: Pending, scope: string[] | null): Promise<PossibleMatch[]> {
+  return (await scoreForm(db, pending, scope)).slice(0, SHOWN).map((s) => ({
+    person_id: s.row.id,
+    name_display: s.row.name_display,
+    birth_year: s.row.birth_year,
+    probability: s.probability,
+    conflict: s.conflict,
+    evidence: FIELDS.map((field, i) => {
+      const level = s.levels[i] as number
+      return { field, level: level < 0 ? null : (LEVELS[field][level] ?? null), weight: s.weights[i] as number }
+    }),
+  }))
+}
+
+/**
+ * A form just saved, checked against the rest of the register: the persons it may be join the
+ * review queue at once (the next run decides them with everything else).
+ */
+export async function checkArrival(db: Db, pending: Pending, formId: string): Promise<number> {
+  const province = provinceCode()
+  const personId = await q.personOfForm(db.pool, province, formId)
+  if (!personId) return 0
+  const others = (await scoreForm(db, pending, null)).filter((s) => s.row.id !== personId)
+  for (const s of others) {
+    await q.addReviewPair(db.pool, province, {
+      persons: [personId, s.row.id],
+      forms: [formId, s.row.origin_form_id],
+      probability: s.probability,
+      levels: s.levels,
+      weights: s.weights,
+      conflict: s.conflict,
+    })
+  }
+  return others.length
 }

@@ -77,7 +77,12 @@ async function* wholeRegister(pool: pg.Pool, province: string, pageSize: number)
  * `only` these ids when given (the check of one new form). The whole register, read from a
  * pool, comes set-wise through a cursor (`wholeRegister`).
  */
-export async function* persons(db: Queryable, province: string, only: string[] | null = null, pageSize = 20_000): AsyncGenerator<PersonRow[]> {
+export async function* persons(
+  db: Queryable,
+  province: string,
+  only: string[] | null = null,
+  pageSize = 20_000,
+): AsyncGenerator<PersonRow[]> {
   if (only === null && db instanceof pg.Pool) {
     yield* wholeRegister(db, province, pageSize)
     return
@@ -413,4 +418,23 @@ export async function latestModel(db: Queryable, province: string): Promise<{ id
     [province],
   )
   return rows[0] ?? null
+}
+
+/** A pair found as a form arrived: into the review queue, unless a run already holds it. */
+export async function addReviewPair(
+  db: Queryable,
+  province: string,
+  pair: { persons: [string, string]; forms: [string, string]; probability: number; levels: number[]; weights: number[]; conflict: string | null },
+) {
+  const [a, b] = pair.persons[0] < pair.persons[1] ? [0, 1] : [1, 0]
+  await db.query(
+    `INSERT INTO match_pair (province_code, person_a, person_b, form_a, form_b, run_id, probability, levels, weights, conflict, decision)
+     VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, 'review') ON CONFLICT DO NOTHING`,
+    [province, pair.persons[a], pair.persons[b], pair.forms[a], pair.forms[b], pair.probability, pair.levels, pair.weights, pair.conflict],
+  )
+}
+
+export async function personOfForm(db: Queryable, province: string, formId: string): Promise<string | null> {
+  const { rows } = await db.query<{ person_id: string | null }>('SELECT person_id FROM form WHERE province_code = $1 AND id = $2', [province, formId])
+  return rows[0]?.person_id ?? null
 }

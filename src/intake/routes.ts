@@ -12,7 +12,7 @@ import { z } from 'zod'
 import { scopeOf, seesSensitive } from '../access/guard.ts'
 import { maskSensitive } from '../access/roles.ts'
 import { audited, auditWrite } from '../access/service.ts'
-import { possibleMatches } from '../dedup/incremental.ts'
+import { checkArrival, possibleMatches } from '../dedup/incremental.ts'
 import { provinceCode } from '../platform/config.ts'
 import { AppError, notFound } from '../platform/errors.ts'
 import { ErrorBody, type RouteModule } from '../platform/http.ts'
@@ -119,7 +119,8 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
         tags,
         summary: 'Submit one form / Nộp một phiếu DC01',
         description:
-          'The same checks and decisions as a file row: accepted, accepted_with_warnings, needs_correction, duplicate (identical content: a no-op) or conflict.',
+          'The same checks and decisions as a file row: accepted, accepted_with_warnings, needs_correction, duplicate (identical content: a no-op) or conflict. ' +
+          'An accepted form is then checked against the register: the persons it may be join the dedup review queue at once.',
         body: FormInput,
         response: {
           200: z.object({
@@ -133,10 +134,13 @@ export const intakeRoutes: RouteModule = async (app, { db, jobs }) => {
     },
     async (request) => {
       const pending = await intake.prepareForm(db, request.body as Record<string, string>, scopeOf(request))
-      return audited(db, request.actor, 'form.submit', async (client) => {
-        const result = await intake.submitForm(db, client, pending)
-        return { result, target: result.form_id ? `form:${result.form_id}` : null, details: { outcome: result.outcome } }
+      const result = await audited(db, request.actor, 'form.submit', async (client) => {
+        const saved = await intake.submitForm(db, client, pending)
+        return { result: saved, target: saved.form_id ? `form:${saved.form_id}` : null, details: { outcome: saved.outcome } }
       })
+      // The form as it arrives: persons it may be join the review queue now, not at the next run.
+      if (result.form_id && result.outcome.startsWith('accepted')) await checkArrival(db, pending, result.form_id)
+      return result
     },
   )
 
