@@ -68,6 +68,7 @@ CREATE TABLE person_merge (
   approved_by text,
   applied_at timestamptz,
   undo_requested_by text,
+  undo_requested_at timestamptz,
   undone_by text,
   undone_at timestamptz,
   PRIMARY KEY (province_code, id),

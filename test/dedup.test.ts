@@ -183,6 +183,11 @@ for (const engine of await engines()) {
         assert.equal((await call(officer, 'GET', `/api/persons/${a}`)).body.form_ids.length, 2)
 
         assert.equal((await call(officer, 'POST', `/api/dedup/merges/${merge}/undo`)).body.state, 'undo_pending')
+        const undoWaiting = (await call(head, 'GET', '/api/dedup/merges?waiting=true')).body.items.find(
+          (m: { id: string }) => m.id === merge,
+        )
+        assert.equal(undoWaiting.state, 'undo_pending')
+        assert.ok(Date.parse(undoWaiting.undo_requested_at) >= Date.parse(undoWaiting.requested_at), 'the undo has its own time')
         assert.equal((await call(officer, 'GET', `/api/persons/${b}`)).status, 404, 'not before a head approves')
         assert.equal((await call(head, 'POST', `/api/dedup/merges/${merge}/approve`)).body.state, 'undone')
         assert.equal((await call(officer, 'GET', `/api/persons/${b}`)).status, 200)

@@ -81,10 +81,10 @@ export async function decideWaiting(db: Db, actor: Actor, mergeId: string, appro
       return 'applied'
     }
     if (!approve) {
-      await client.query(`UPDATE person_merge SET state = 'applied', undo_requested_by = NULL WHERE province_code = $1 AND id = $2`, [
-        province,
-        mergeId,
-      ])
+      await client.query(
+        `UPDATE person_merge SET state = 'applied', undo_requested_by = NULL, undo_requested_at = NULL WHERE province_code = $1 AND id = $2`,
+        [province, mergeId],
+      )
       return 'applied'
     }
     await restore(client, province, merge, actor)
@@ -102,11 +102,10 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string) {
     if (merge.state !== 'applied')
       throw new AppError('MERGE_NOT_APPLIED', { vi: 'Việc hợp nhất này không còn hiệu lực.', en: 'This merge is not in effect.' }, 409)
     if (!mayApprove(actor)) {
-      await client.query(`UPDATE person_merge SET state = 'undo_pending', undo_requested_by = $3 WHERE province_code = $1 AND id = $2`, [
-        province,
-        mergeId,
-        actor.name,
-      ])
+      await client.query(
+        `UPDATE person_merge SET state = 'undo_pending', undo_requested_by = $3, undo_requested_at = now() WHERE province_code = $1 AND id = $2`,
+        [province, mergeId, actor.name],
+      )
       return []
     }
     await restore(client, province, merge, actor)

@@ -340,6 +340,7 @@ export interface MergeListItem extends MergeSummary {
   absorbed_ids: string[]
   requested_at: string
   undo_requested_by: string | null
+  undo_requested_at: string | null
   persons: { id: string; name_display: string | null; in_register: boolean }[]
 }
 
@@ -362,7 +363,7 @@ export async function mergeList(
 ): Promise<MergeListItem[]> {
   const { rows } = await db.query<MergeListItem>(
     `SELECT m.id, m.state, m.origin, m.survivor_id, cardinality(m.absorbed_ids) AS absorbed, m.absorbed_ids, m.requested_by, m.approved_by,
-            m.requested_at, m.undo_requested_by, ${mergePersons} AS persons
+            m.requested_at, m.undo_requested_by, m.undo_requested_at, ${mergePersons} AS persons
        FROM person_merge m
       WHERE m.province_code = $1
         AND (NOT $2 OR m.state IN ('pending', 'undo_pending'))
@@ -424,7 +425,14 @@ export async function latestModel(db: Queryable, province: string): Promise<{ id
 export async function addReviewPair(
   db: Queryable,
   province: string,
-  pair: { persons: [string, string]; forms: [string, string]; probability: number; levels: number[]; weights: number[]; conflict: string | null },
+  pair: {
+    persons: [string, string]
+    forms: [string, string]
+    probability: number
+    levels: number[]
+    weights: number[]
+    conflict: string | null
+  },
 ) {
   const [a, b] = pair.persons[0] < pair.persons[1] ? [0, 1] : [1, 0]
   await db.query(
@@ -435,6 +443,9 @@ export async function addReviewPair(
 }
 
 export async function personOfForm(db: Queryable, province: string, formId: string): Promise<string | null> {
-  const { rows } = await db.query<{ person_id: string | null }>('SELECT person_id FROM form WHERE province_code = $1 AND id = $2', [province, formId])
+  const { rows } = await db.query<{ person_id: string | null }>('SELECT person_id FROM form WHERE province_code = $1 AND id = $2', [
+    province,
+    formId,
+  ])
   return rows[0]?.person_id ?? null
 }

@@ -41,6 +41,7 @@ const Merge = z.object({
   requested_at: z.string(),
   approved_by: z.string().nullable(),
   undo_requested_by: z.string().nullable(),
+  undo_requested_at: z.string().nullable(),
   persons: z.array(z.object({ id: z.string(), name_display: z.string().nullable(), in_register: z.boolean() })),
 })
 
@@ -151,7 +152,13 @@ export const dedupRoutes: RouteModule = (app, { db }) => {
     },
     async (request) => {
       const items = await q.mergeList(db.pool, provinceCode(), { ...request.query, scope: scopeOf(request) })
-      return { items: items.map((m) => ({ ...m, requested_at: new Date(m.requested_at).toISOString() })) }
+      return {
+        items: items.map((m) => ({
+          ...m,
+          requested_at: new Date(m.requested_at).toISOString(),
+          undo_requested_at: m.undo_requested_at && new Date(m.undo_requested_at).toISOString(),
+        })),
+      }
     },
   )
 

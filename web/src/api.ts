@@ -83,6 +83,7 @@ export interface Merge {
   requested_at: string
   approved_by: string | null
   undo_requested_by: string | null
+  undo_requested_at: string | null
   persons: { id: string; name_display: string | null; in_register: boolean }[]
 }
 

@@ -73,8 +73,9 @@ export function ApprovalsPage() {
                     <MergePersons merge={m} />
                   </td>
                   <td data-label={t('dedup.requestedBy')}>{undo ? m.undo_requested_by : m.requested_by}</td>
-                  {/* The undo's own time is not kept with the merge (the audit log has it). */}
-                  <td data-label={t('dedup.requestedAt')}>{undo ? '—' : new Date(m.requested_at).toLocaleString('vi-VN')}</td>
+                  <td data-label={t('dedup.requestedAt')}>
+                    {new Date((undo ? m.undo_requested_at : m.requested_at) ?? m.requested_at).toLocaleString('vi-VN')}
+                  </td>
                   <td>
                     <div className="row">
                       {(['approve', 'reject'] as const).map((action) => (
