@@ -17,9 +17,11 @@ $$;
 
 ALTER TABLE person ADD COLUMN name_sort text COLLATE "C" GENERATED ALWAYS AS (vi_name_sort(name_display)) STORED;
 
--- Search pages by given name in this order (the family and folded name filter inside the index);
--- a list without a name (a unit, a birth year) pages through the whole order.
+-- Search pages in this order: by given name alone through the first index (the family and
+-- folded names, birth year and unit filter inside it), by full name through the second (a range
+-- in list order); a list without a name (a unit, a birth year) through person_name_idx.
 DROP INDEX person_given_idx;
 CREATE INDEX person_given_idx ON person (province_code, given_fold, name_sort, id) INCLUDE (family_fold, name_fold, birth_year, unit_code, unit_era);
+CREATE INDEX person_full_name_idx ON person (province_code, given_fold, family_fold, name_sort, id) INCLUDE (name_fold, birth_year, unit_code, unit_era);
 DROP INDEX person_name_idx;
 CREATE INDEX person_name_idx ON person (province_code, name_sort, id);
