@@ -21,6 +21,15 @@ export function registerDedupCommands(program: Command) {
         const report = await runDedup(db, {
           actor,
           onProgress: (stage) => process.stderr.write(`coso: khử trùng lặp / dedup: ${stage}\n`),
+          onBlocking: (perRule) => {
+            for (const [rule, c] of Object.entries(perRule)) {
+              process.stderr.write(
+                `coso: khối / blocking ${rule}: ${c.pairs} cặp / pairs in ${c.blocks} khối / blocks` +
+                  (c.capped ? `, ${c.capped} khối quá lớn bỏ qua / hot blocks skipped (${c.cappedPairs} pairs)` : '') +
+                  '\n',
+              )
+            }
+          },
         })
         await auditWrite(db, actor, 'dedup.run', `run:${report.run_id}`, {
           pairs: report.pairs_scored,

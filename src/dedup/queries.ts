@@ -111,14 +111,14 @@ export async function* persons(
   }
 }
 
-/** Officers' "not the same" decisions, as the persons that hold those forms today. */
-export async function cannotLinks(db: Queryable, province: string): Promise<{ a: string; b: string }[]> {
-  const { rows } = await db.query<{ a: string; b: string }>(
-    `SELECT fa.person_id AS a, fb.person_id AS b
+/** Officers' "same" and "not the same" decisions, as the persons that hold those forms today. */
+export async function decidedPairs(db: Queryable, province: string): Promise<{ a: string; b: string; decision: 'same' | 'not_same' }[]> {
+  const { rows } = await db.query<{ a: string; b: string; decision: 'same' | 'not_same' }>(
+    `SELECT fa.person_id AS a, fb.person_id AS b, d.decision
        FROM match_decision d
        JOIN form fa ON fa.province_code = d.province_code AND fa.id = d.form_a
        JOIN form fb ON fb.province_code = d.province_code AND fb.id = d.form_b
-      WHERE d.province_code = $1 AND d.decision = 'not_same' AND fa.person_id IS NOT NULL AND fb.person_id IS NOT NULL
+      WHERE d.province_code = $1 AND d.decision IN ('same', 'not_same') AND fa.person_id IS NOT NULL AND fb.person_id IS NOT NULL
         -- the latest word on a pair of forms is the one that counts
         AND NOT EXISTS (SELECT 1 FROM match_decision later WHERE later.province_code = d.province_code
                           AND later.form_a = d.form_a AND later.form_b = d.form_b AND later.decided_at > d.decided_at)`,

@@ -11,7 +11,7 @@ import { loadPersons } from './candidates.ts'
 import { cluster, DEFAULT_THRESHOLDS, LINK, REVIEW, type Thresholds } from './cluster.ts'
 import { compare, FIELDS, type Field, hardConflict, LEVELS, type Prepared } from './compare.ts'
 import { applyPlan, createPlan, recordMerges } from './merge-sql.ts'
-import { compile, estimateU, type Model, partialWeights, randomPairs, trainM } from './model.ts'
+import { compile, estimateU, type Model, partialWeights, randomPairs, refine, trainM } from './model.ts'
 import * as q from './queries.ts'
 import { constrain, probabilityOf } from './weights.ts'
 
@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Random pairs that estimate u. */
   randomPairs?: number
   seed?: number
+  /** Each blocking rule's counts, before any pair is made. */
+  onBlocking?: (perRule: Record<BlockRule, RuleCounts>) => void
   /** Progress on stderr: a stage and, where known, how far into it. */
   onProgress?: (stage: string, done?: number, total?: number) => void
   /** What the run decided, before it writes (benches measure blocking recall and precision here). */
@@ -90,7 +92,7 @@ export async function runDedup(db: Db, options: RunOptions): Promise<RunReport> 
     const n = prepared.length
 
     progress('block')
-    const blocked = candidatePairs(prepared, { maxBlock: options.maxBlock ?? 5000 })
+    const blocked = candidatePairs(prepared, { maxBlock: options.maxBlock ?? 5000, onCounts: options.onBlocking })
     const pairs = blocked.count
     const vectors = new Int8Array(pairs * FIELD_COUNT)
     const scratch = new Int8Array(FIELD_COUNT)
@@ -101,7 +103,10 @@ export async function runDedup(db: Db, options: RunOptions): Promise<RunReport> 
     lap('block')
 
     progress('train')
-    const model = n < 2 ? undefined : train(prepared, vectors, blocked.rules, options)
+    const index = new Map(ids.map((id, i) => [id, i]))
+    // Officers' word on pairs still apart: "not same" is a cannot-link, and both kinds refine m.
+    const decided = (await q.decidedPairs(db.pool, province)).filter((d) => d.a !== d.b && index.has(d.a) && index.has(d.b))
+    const model = n < 2 ? undefined : refined(train(prepared, vectors, blocked.rules, options), prepared, decided, index)
     lap('train')
 
     progress('score', 0, pairs)
@@ -121,9 +126,7 @@ export async function runDedup(db: Db, options: RunOptions): Promise<RunReport> 
     lap('score')
 
     progress('cluster')
-    const index = new Map(ids.map((id, i) => [id, i]))
-    const links = await q.cannotLinks(db.pool, province)
-    const known = links.filter((l) => index.has(l.a) && index.has(l.b))
+    const known = decided.filter((d) => d.decision === 'not_same')
     const clustering = cluster(
       n,
       { a: blocked.a, b: blocked.b, probability, conflict },
@@ -285,4 +288,21 @@ function mergePlan(clusters: Uint32Array[], ids: string[], prepared: Prepared[])
     }
   }
   return plan
+}
+
+/** The model with the officers' decided pairs blended into its m (model.ts `refine`). */
+function refined(
+  model: Model,
+  prepared: Prepared[],
+  decided: { a: string; b: string; decision: string }[],
+  index: Map<string, number>,
+): Model {
+  if (decided.length === 0) return model
+  const vectors = new Int8Array(decided.length * FIELD_COUNT)
+  const scratch = new Int8Array(FIELD_COUNT)
+  decided.forEach((d, i) => {
+    compare(prepared[index.get(d.a) as number] as Prepared, prepared[index.get(d.b) as number] as Prepared, scratch)
+    vectors.set(scratch, i * FIELD_COUNT)
+  })
+  return refine(model, { vectors, same: decided.map((d) => d.decision === 'same') })
 }
