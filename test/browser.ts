@@ -1,9 +1,10 @@
 // What the browser tests share: Debian's Chromium through playwright-core, and where their
 // screenshots go (.coso-test/screenshots, not committed).
-import { existsSync, mkdirSync } from 'node:fs'
+import assert from 'node:assert/strict'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
-import { ROOT } from './helpers.ts'
+import { embeddedDatabase, ROOT, runCli, type TestDatabase, tempDir } from './helpers.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SHOTS = join(ROOT, '.coso-test', 'screenshots')
@@ -14,4 +15,29 @@ export const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (
 export async function launch(): Promise<Browser> {
   mkdirSync(SHOTS, { recursive: true })
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
+}
+
+/** The DC01 columns the browser tests' forms fill. */
+export const HEADER =
+  'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,ethnicity,household_no,relation_to_head,current_unit'
+
+/**
+ * An embedded register of these forms (HEADER's columns); the first is sent again with another
+ * birth date — a conflict for the correction queue. Returns the persons' ids by ID number.
+ */
+export async function browserRegister(rows: string[]): Promise<{ db: TestDatabase; ids: Record<string, string> }> {
+  const db = embeddedDatabase()
+  const file = join(tempDir(), 'forms.csv')
+  writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`)
+  assert.equal((await runCli(['import', file, ...db.flags])).code, 0)
+  const again = join(tempDir(), 'again.csv')
+  writeFileSync(again, `${HEADER}\n${(rows[0] as string).replace('12/03/1980', '13/03/1980')}\n`)
+  assert.equal((await runCli(['import', again, ...db.flags])).code, 0)
+  const ids: Record<string, string> = {}
+  const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
+  for (const line of exported.stdout.trim().split('\n')) {
+    const p = JSON.parse(line) as { id: string; personal_id: string }
+    ids[p.personal_id] = p.id
+  }
+  return { db, ids }
 }

@@ -9,12 +9,11 @@ import { after, before, describe, test } from 'node:test'
 import axe from 'axe-core'
 import * as OTPAuth from 'otpauth'
 import type { Browser, Page } from 'playwright-core'
-import { launch, SHOTS, skip } from './browser.ts'
+import { browserRegister, HEADER, launch, SHOTS, skip } from './browser.ts'
 import {
   addUser,
   embeddedDatabase,
   registerWithDuplicates,
-  runCli,
   type Served,
   serve,
   TEST_PASSWORD,
@@ -22,8 +21,6 @@ import {
   tempDir,
 } from './helpers.ts'
 
-const HEADER =
-  'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,ethnicity,household_no,relation_to_head,current_unit'
 const ROWS = [
   'HT-1,05/01/2026,06652,Nguyễn Văn Hà,12/03/1980,Nam,022080000123,Kinh,H1,Chủ hộ,06652',
   'HT-2,05/01/2026,06652,Nguyễn Thị Lan,20/07/1982,Nữ,022182000789,Kinh,H1,Vợ,06652',
@@ -60,25 +57,13 @@ describe('accessibility of the web app', { skip }, () => {
   let server: Served
   let browser: Browser
   let page: Page
-  const ids: Record<string, string> = {}
+  let ids: Record<string, string> = {}
 
   before(async () => {
-    db = embeddedDatabase()
-    const file = join(tempDir(), 'forms.csv')
-    writeFileSync(file, `${HEADER}\n${ROWS.join('\n')}\n`)
-    assert.equal((await runCli(['import', file, ...db.flags])).code, 0)
-    // The same form number with another birth date: a conflict for the correction queue.
-    const again = join(tempDir(), 'again.csv')
-    writeFileSync(again, `${HEADER}\n${(ROWS[0] as string).replace('12/03/1980', '13/03/1980')}\n`)
-    assert.equal((await runCli(['import', again, ...db.flags])).code, 0)
+    ;({ db, ids } = await browserRegister(ROWS))
     await addUser(db.flags, 'hatu', 'commune-officer', ['06652'])
     await addUser(db.flags, 'kiemtra', 'auditor')
     await addUser(db.flags, 'quantri', 'province-admin')
-    const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
-    for (const line of exported.stdout.trim().split('\n')) {
-      const p = JSON.parse(line) as { id: string; personal_id: string }
-      ids[p.personal_id] = p.id
-    }
     server = await serve(db.flags)
     browser = await launch()
     // axe is injected as a script: the app's CSP (rightly) allows no inline script.

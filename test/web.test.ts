@@ -6,11 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { launch, SHOTS, skip } from './browser.ts'
-import { addUser, embeddedDatabase, runCli, type Served, serve, TEST_PASSWORD, type TestDatabase, tempDir } from './helpers.ts'
+import { browserRegister, HEADER, launch, SHOTS, skip } from './browser.ts'
+import { addUser, type Served, serve, TEST_PASSWORD, type TestDatabase, tempDir } from './helpers.ts'
 
-const HEADER =
-  'form_no,collected_on,collecting_unit,full_name,birth_date,sex,personal_id,ethnicity,household_no,relation_to_head,current_unit'
 const ROWS = [
   'HT-1,05/01/2026,06652,Nguyễn Văn Hà,12/03/1980,Nam,022080000123,Kinh,H1,Chủ hộ,06652',
   'CT-1,05/01/2026,07192,Trần Thị Tô,01/02/1990,Nữ,022190000456,Kinh,H9,Chủ hộ,07192',
@@ -22,25 +20,13 @@ describe('the web app in Chromium', { skip }, () => {
   let server: Served
   let browser: Browser
   let page: Page
-  const ids: Record<string, string> = {}
+  let ids: Record<string, string> = {}
 
   before(async () => {
-    db = embeddedDatabase()
-    const file = join(tempDir(), 'forms.csv')
-    writeFileSync(file, `${HEADER}\n${ROWS.join('\n')}\n`)
-    assert.equal((await runCli(['import', file, ...db.flags])).code, 0)
-    // The same form number again with another birth date: a conflict, kept for review.
-    const again = join(tempDir(), 'again.csv')
-    writeFileSync(again, `${HEADER}\n${(ROWS[0] as string).replace('12/03/1980', '13/03/1980')}\n`)
-    assert.equal((await runCli(['import', again, ...db.flags])).code, 0)
+    ;({ db, ids } = await browserRegister(ROWS))
     await addUser(db.flags, 'hatu', 'commune-officer', ['06652'])
     await addUser(db.flags, 'phantich', 'province-analyst')
     await addUser(db.flags, 'kiemtra', 'auditor')
-    const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
-    for (const line of exported.stdout.trim().split('\n')) {
-      const p = JSON.parse(line) as { id: string; personal_id: string }
-      ids[p.personal_id] = p.id
-    }
     server = await serve(db.flags)
     browser = await launch()
     page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'en-US' })
