@@ -54,6 +54,7 @@ export async function fillRegister(db: Db, persons: number): Promise<Sample[]> {
         email: null,
         birth_reg_place: null,
         hometown: null,
+        confirmed_on: null,
         unit: { code: form.current_unit, era: 2025 },
       },
       '00000000-0000-7000-8000-000000000000',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { startSealing } from './access/audit.ts'
 import { accessRoutes } from './access/routes.ts'
 import { dedupRoutes } from './dedup/routes.ts'
+import { eventRoutes } from './events/routes.ts'
 import { geoRoutes } from './geo/routes.ts'
 import { ensureReferenceData } from './geo/seed.ts'
 import { startImportWorker } from './intake/jobs.ts'
@@ -22,6 +23,7 @@ export const routes = (options: { enforce: boolean } = { enforce: true }): Route
   registerRoutes,
   intakeRoutes,
   dedupRoutes,
+  eventRoutes,
 ]
 
 /** Opens (creating and migrating when new) and makes sure the reference data is loaded. */

@@ -19,6 +19,8 @@ const REGISTER = {
   household_member: 'household_id, person_id',
   relationship: 'person_id, kind, form_id',
   review_item: 'id',
+  stay: 'person_id, seq',
+  event: 'id',
 }
 
 async function dump(target: TestDatabase['target']) {

@@ -4,6 +4,7 @@
 export const PERMISSIONS = [
   'register.read',
   'register.sensitive',
+  'register.write',
   'forms.read',
   'forms.write',
   'units.write',
@@ -21,7 +22,7 @@ export type RouteAccess = Permission | 'authenticated' | 'public'
 export const ROLES = ['province-admin', 'province-analyst', 'commune-officer', 'commune-head', 'card-clerk', 'auditor'] as const
 export type Role = (typeof ROLES)[number]
 
-const OFFICER: Permission[] = ['register.read', 'register.sensitive', 'forms.read', 'forms.write']
+const OFFICER: Permission[] = ['register.read', 'register.sensitive', 'register.write', 'forms.read', 'forms.write']
 
 export const GRANTS: Record<Role, readonly Permission[]> = {
   // The admin runs the system and its users; reading the audit log is the auditor's alone.
@@ -38,7 +39,14 @@ export const GRANTS: Record<Role, readonly Permission[]> = {
 export const SCOPED_ROLES: readonly Role[] = ['commune-officer', 'commune-head', 'card-clerk']
 
 /** Permissions that change data: an API token marked read-only loses them. */
-export const WRITE_PERMISSIONS: readonly Permission[] = ['forms.write', 'units.write', 'merges.approve', 'cards.manage', 'users.manage']
+export const WRITE_PERMISSIONS: readonly Permission[] = [
+  'register.write',
+  'forms.write',
+  'units.write',
+  'merges.approve',
+  'cards.manage',
+  'users.manage',
+]
 
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value)
 

@@ -8,6 +8,7 @@ import { seedDemoUsers } from '../access/demo.ts'
 import { auditWrite, cliActor } from '../access/service.ts'
 import { startServer } from '../app.ts'
 import { registerDedupCommands } from '../dedup/cli.ts'
+import { registerEventCommands } from '../events/cli.ts'
 import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
 import { registerIntakeCommands } from '../intake/cli.ts'
@@ -142,6 +143,7 @@ registerGeoCommands(program)
 registerIntakeCommands(program)
 registerAccessCommands(program)
 registerDedupCommands(program)
+registerEventCommands(program)
 registerExportCommand(program)
 
 try {

@@ -25,6 +25,9 @@ const PERSON_ROWS: PersonRows[] = [
   { table: 'household', key: ['id'], column: 'head_person_id', how: 'move' },
   { table: 'household_member', key: ['household_id', 'person_id'], column: 'person_id', how: 'rekey' },
   { table: 'relationship', key: ['person_id', 'kind', 'form_id'], column: 'person_id', how: 'rekey' },
+  { table: 'event', key: ['id'], column: 'person_id', how: 'move' },
+  // The survivor's stays stand for both (each person counts once); the absorbed person's come back on undo.
+  { table: 'stay', key: ['person_id', 'seq'], column: 'person_id', how: 'rekey' },
 ]
 
 /** Values a survivor takes from the persons it absorbs where it has none (name and place are its own). */

@@ -34,7 +34,8 @@ const related = (kind: string) =>
 
 /**
  * The whole register as `persons` yields it, set-wise: each table joined once (sorted by person,
- * the latest row per person kept), where the paged query looks up five rows per person. On a
+ * the latest row per person kept), where the paged query looks up five rows per person. Pairs
+ * are named by forms, so a person born into the register through an event (no form) is not read. On a
  * province that is seconds instead of a minute. Rows come through a cursor, a page at a time.
  */
 const REGISTER_PERSONS = `
@@ -51,7 +52,7 @@ const REGISTER_PERSONS = `
                       (array_agg(x.related_name ORDER BY x.form_id DESC) FILTER (WHERE x.kind = 'mother'))[1] AS mother,
                       (array_agg(x.related_name ORDER BY x.form_id DESC) FILTER (WHERE x.kind = 'spouse'))[1] AS spouse
                  FROM relationship x WHERE x.province_code = $1 AND x.related_name IS NOT NULL GROUP BY x.person_id) x ON x.person_id = p.id
-   WHERE p.province_code = $1
+   WHERE p.province_code = $1 AND p.origin_form_id IS NOT NULL
    ORDER BY p.id`
 
 async function* wholeRegister(pool: pg.Pool, province: string, pageSize: number): AsyncGenerator<PersonRow[]> {
@@ -101,7 +102,7 @@ export async function* persons(
                               JOIN household h ON h.province_code = m.province_code AND h.id = m.household_id
                              WHERE m.province_code = p.province_code AND m.person_id = p.id
                              ORDER BY m.form_id DESC LIMIT 1) h ON true
-        WHERE p.province_code = $1 AND p.id > $2 AND ($4::uuid[] IS NULL OR p.id = ANY($4::uuid[]))
+        WHERE p.province_code = $1 AND p.id > $2 AND ($4::uuid[] IS NULL OR p.id = ANY($4::uuid[])) AND p.origin_form_id IS NOT NULL
         ORDER BY p.id LIMIT $3`,
       [province, after, pageSize, only],
     )

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { foldKey } from '../text/vietnamese.ts'
-import { type CandidateUnit, parseAddress, resolveAddress } from './address.ts'
+import { type CandidateUnit, hamletOf, parseAddress, resolveAddress } from './address.ts'
 import { shortName } from './gazetteer.ts'
 
 function unit(
@@ -101,4 +101,16 @@ test('what names no unit is returned as detail; another province gives nothing',
   assert.equal(resolveAddress('Phường Hà Tu, Tỉnh Thái Bình', UNITS).candidates[0]?.code, '34')
   assert.equal(resolveAddress('TP Hạ Long', UNITS).candidates[0]?.code, '193')
   assert.deepEqual(resolveAddress('', UNITS).candidates, [])
+})
+
+test('hamletOf: the hamlet part of an address, a khu over its tổ, a tổ when that is all', () => {
+  assert.equal(hamletOf('Thôn Đồng Cầu, xã Hải Hòa'), 'Thôn Đồng Cầu')
+  assert.equal(hamletOf('Số 12, ngõ 4, đường Trần Phú, tổ 3, khu 5'), 'Khu 5')
+  assert.equal(hamletOf('tổ 7'), 'Tổ 7')
+  assert.equal(hamletOf('Khu phố  2'), 'Khu phố 2')
+  assert.equal(hamletOf('bản Pắc Cáy, Bình Liêu'), 'Bản Pắc Cáy')
+  assert.equal(hamletOf('Số 3 đường Lê Lợi'), null)
+  assert.equal(hamletOf(null), null)
+  // "Khu" alone names nothing; "khuôn" is no hamlet word.
+  assert.equal(hamletOf('khu, khuôn viên'), null)
 })

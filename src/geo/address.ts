@@ -202,3 +202,22 @@ function clean(parts: AddressPart[], used: Set<AddressPart>): string {
 export function addressKeys(text: string): string[] {
   return [...new Set(parseAddress(text).map((p) => p.fold))].filter(Boolean)
 }
+
+const HAMLET = /^(thôn|khu phố|khu|bản|xóm|ấp|làng|tổ dân phố|tổ)\s+\S/iu
+
+/**
+ * The hamlet an address names: the last "thôn / khu / bản / xóm / ấp / làng" part, else a "tổ"
+ * part, as typed (trimmed). A street address ("Số 12, đường X, tổ 3, khu 5") names its khu.
+ */
+export function hamletOf(address: string | null): string | null {
+  if (!address) return null
+  const parts = address
+    .split(',')
+    .map((p) => collapse(p))
+    .filter((p) => HAMLET.test(p))
+  const main = parts.filter((p) => !/^tổ\b/iu.test(p))
+  const pick = main.at(-1) ?? parts.at(-1)
+  return pick ? pick.charAt(0).toLocaleUpperCase('vi') + pick.slice(1) : null
+}
+
+const collapse = (text: string) => text.trim().replace(/\s+/g, ' ')

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { audited, auditWrite, cliActor } from '../access/service.ts'
-import { type DbFlags, jsonFlag, out, printJson, withDb, withDbFlags } from '../cli/common.ts'
+import { type DbFlags, jsonFlag, out, parseDate, printJson, withDb, withDbFlags } from '../cli/common.ts'
 import { progressReporter } from '../cli/progress.ts'
 import { csvLine } from '../platform/csv.ts'
 import { startJobs } from '../platform/jobs.ts'
@@ -137,6 +137,10 @@ export function registerIntakeCommands(program: Command) {
     .option('--error-rate <r>', 'share of forms with injected errors', rate, 0)
     .addOption(new Option('--encoding <encoding>', 'write in a legacy encoding').choices(ENCODINGS as unknown as string[]).default('utf-8'))
     .option('--truth <file>', 'ground-truth CSV (default: OUT with .truth.csv)')
+    .addOption(
+      new Option('--collected-from <date>', 'first collection day (before 1 July 2025: forms name 2024 units)').argParser(parseDate),
+    )
+    .addOption(new Option('--collected-to <date>', 'last collection day').argParser(parseDate))
     .action(
       async (flags: {
         persons: number
@@ -146,6 +150,8 @@ export function registerIntakeCommands(program: Command) {
         errorRate: number
         encoding: Encoding
         truth?: string
+        collectedFrom?: string
+        collectedTo?: string
       }) => {
         const truthPath = flags.truth ?? join(dirname(flags.out), `${basename(flags.out, extname(flags.out))}.truth.csv`)
         const data = createWriteStream(flags.out)
@@ -160,7 +166,14 @@ export function registerIntakeCommands(program: Command) {
         let forms = 0
         let buffer = ''
         for (const g of generateForms(
-          { persons: flags.persons, seed: flags.seed, dupRate: flags.dupRate, errorRate: flags.errorRate },
+          {
+            persons: flags.persons,
+            seed: flags.seed,
+            dupRate: flags.dupRate,
+            errorRate: flags.errorRate,
+            collectedFrom: flags.collectedFrom,
+            collectedTo: flags.collectedTo,
+          },
           loadReferenceData(),
         )) {
           buffer += `${csvLine(

@@ -20,7 +20,7 @@ import { type Format, openSource, type SourceRow } from './reader.ts'
 import { loadReference } from './reference.ts'
 import { type Finding, finding } from './rules.ts'
 import { type Checked, checkForm, type Reference } from './validate.ts'
-import { digits, idParts, splitName } from './values.ts'
+import { type DateValue, digits, earliestDay, idParts, parseDate, splitName } from './values.ts'
 
 export const CHUNK = 5000
 
@@ -199,9 +199,11 @@ export async function importChunk(
         current.state = 'superseded'
       }
       outcome = c.hasError ? 'needs_correction' : 'accepted'
+      const known = state.created.size
       if (outcome === 'accepted') personId = attachOrCreate(c, formId, state, writes)
       if (outcome === 'accepted' && c.findings.length > 0) outcome = 'accepted_with_warnings'
-      if (personId) addHousehold(c, personId, formId, state, writes, attached)
+      const household = personId ? addHousehold(c, personId, formId, state, writes, attached) : null
+      if (personId && state.created.size > known) addStay(c, personId, household, writes)
     }
     const score = completeness(c)
     const record: FormRecord = {
@@ -306,6 +308,7 @@ function attachOrCreate(c: Checked, formId: string, state: ChunkState, writes: r
       email: p.email,
       birth_reg_place: p.birth_reg_place,
       hometown: p.hometown,
+      confirmed_on: isoDay(parseDate(c.form.collected_on)),
       unit:
         (p.current_unit ?? p.permanent_unit) && c.era !== null
           ? { code: (p.current_unit ?? p.permanent_unit) as string, era: c.era }
@@ -342,6 +345,23 @@ function attachOrCreate(c: Checked, formId: string, state: ChunkState, writes: r
   return personId
 }
 
+const isoDay = (v: DateValue) => (v.kind === 'ok' && v.day !== null ? earliestDay(v) : null)
+
+/** A new person lives, from birth, where the form says (current residence, else permanent), in its household. */
+function addStay(c: Checked, personId: string, household: string | null, writes: register.RegisterWrites) {
+  const p = c.person
+  const unit = p.current_unit ?? p.permanent_unit
+  if (!unit || c.era === null) return
+  writes.addStay(personId, {
+    unit_code: unit,
+    era: c.era,
+    detail: p.current_unit ? p.current_address : p.permanent_address,
+    household_id: household,
+    relation_to_head: household ? p.relation_to_head : null,
+    valid_from: p.birth ? earliestDay(p.birth) : '-infinity',
+  })
+}
+
 function addHousehold(
   c: Checked,
   personId: string,
@@ -349,9 +369,9 @@ function addHousehold(
   state: ChunkState,
   writes: register.RegisterWrites,
   attached: { household: string; person: string; relation: string | null; formId: string }[],
-) {
+): string | null {
   const no = c.form.household_no.trim()
-  if (!no || c.era === null) return
+  if (!no || c.era === null) return null
   const unit = c.form.collecting_unit.trim()
   const key = register.householdKey(unit, c.era, no)
   let household = state.households.get(key)
@@ -369,6 +389,7 @@ function addHousehold(
     state.households.set(key, household)
   }
   attached.push({ household, person: personId, relation: c.person.relation_to_head, formId })
+  return household
 }
 
 export interface StartOptions {

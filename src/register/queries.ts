@@ -83,6 +83,7 @@ export const COLUMNS = {
     'unit_era',
     'origin_form_id',
     'batch_id',
+    'confirmed_on',
   ],
   person_identifier: ['national_id', 'province_code', 'person_id'],
   household: [
@@ -101,6 +102,19 @@ export const COLUMNS = {
   residence: ['province_code', 'id', 'person_id', 'kind', 'unit_code', 'era', 'detail', 'form_id'],
   relationship: ['province_code', 'person_id', 'kind', 'form_id', 'related_name', 'related_national_id'],
   review_item: ['province_code', 'id', 'kind', 'person_id', 'form_id', 'details'],
+  stay: [
+    'province_code',
+    'person_id',
+    'seq',
+    'valid_from',
+    'valid_to',
+    'kind',
+    'unit_code',
+    'era',
+    'household_id',
+    'relation_to_head',
+    'detail',
+  ],
 } as const
 
 export type Rows = { [T in keyof typeof COLUMNS]: CopyValue[][] }
@@ -143,6 +157,10 @@ export async function withdrawBatch(client: pg.PoolClient, province: string, bat
   for (const table of ['household_member', 'residence', 'relationship', 'review_item']) {
     await client.query(`DELETE FROM ${table} WHERE province_code = $1 AND form_id IN (${forms})`, [province, batchId])
   }
+  await client.query(
+    `DELETE FROM stay s USING person p WHERE p.province_code = $1 AND p.batch_id = $2 AND s.province_code = p.province_code AND s.person_id = p.id`,
+    [province, batchId],
+  )
   await client.query(
     `DELETE FROM person_identifier i USING person p
       WHERE p.province_code = $1 AND p.batch_id = $2 AND i.person_id = p.id AND i.province_code = p.province_code`,
@@ -188,7 +206,8 @@ export interface PersonQuery {
 
 /** A person (alias p) is in a scope when one of their residences lies in one of its unit-periods. */
 export const personInScope = (param: string) =>
-  `EXISTS (SELECT 1 FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id AND (r.unit_code || ':' || r.era) = ANY(${param}::text[]))`
+  `(EXISTS (SELECT 1 FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id AND (r.unit_code || ':' || r.era) = ANY(${param}::text[]))
+    OR EXISTS (SELECT 1 FROM stay s WHERE s.province_code = p.province_code AND s.person_id = p.id AND (s.unit_code || ':' || s.era) = ANY(${param}::text[])))`
 
 /** In Vietnamese name order (`name_sort`, see its migration) then id; both person indexes serve it. */
 export async function searchPersons(db: Queryable, query: PersonQuery): Promise<PersonSummary[]> {

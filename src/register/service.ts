@@ -29,8 +29,20 @@ export interface NewPerson {
   email: string | null
   birth_reg_place: string | null
   hometown: string | null
+  /** The day the form was collected: the record was confirmed then. */
+  confirmed_on: string | null
   /** Where the person lives as this form records it (current, else permanent residence). */
   unit: { code: string; era: number } | null
+}
+
+/** Where a new person lives from birth (see the events module's stays). */
+export interface NewStay {
+  unit_code: string
+  era: number
+  detail: string | null
+  household_id: string | null
+  relation_to_head: string | null
+  valid_from: string
 }
 
 export type Holder = q.Holder
@@ -47,6 +59,7 @@ export class RegisterWrites {
     residence: [],
     relationship: [],
     review_item: [],
+    stay: [],
   }
 
   constructor(province: string, batchId: string | null) {
@@ -92,6 +105,7 @@ export class RegisterWrites {
       p.unit?.era ?? null,
       formId,
       this.batchId,
+      p.confirmed_on,
     ])
     return id
   }
@@ -131,6 +145,22 @@ export class RegisterWrites {
 
   addRelationship(person: string, kind: 'father' | 'mother' | 'spouse', formId: string, name: string | null, nationalId: string | null) {
     this.rows.relationship.push([this.province, person, kind, formId, name, nationalId])
+  }
+
+  addStay(person: string, s: NewStay) {
+    this.rows.stay.push([
+      this.province,
+      person,
+      0,
+      s.valid_from,
+      'infinity',
+      'permanent',
+      s.unit_code,
+      s.era,
+      s.household_id,
+      s.relation_to_head,
+      s.detail,
+    ])
   }
 
   addReview(kind: string, person: string | null, formId: string, details: object) {
