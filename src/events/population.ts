@@ -244,12 +244,11 @@ export interface Placement {
 
 /** Places households of a split commune in one of its successors (again, to change it); `unit_code` null takes placements back. */
 export async function placeSplit(
-  db: Db,
+  g: Gazetteer,
   client: Queryable,
   actor: Actor,
   p: Omit<Placement, 'unit_code'> & { unit_code: string | null },
 ): Promise<number> {
-  const g = await gazetteer(db.kysely)
   const commune = (await splitCommunes(g, actor.scope)).find((c) => c.code === p.old_code)
   if (!commune) {
     throw badInput(

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { scopeOf } from '../access/guard.ts'
 import { type Actor, audited } from '../access/service.ts'
 import { isIsoDate, today } from '../geo/eras.ts'
+import { gazetteer, unitIndex } from '../geo/service.ts'
 import { provinceCode } from '../platform/config.ts'
 import { notFound } from '../platform/errors.ts'
 import { ErrorBody, type RouteModule } from '../platform/http.ts'
@@ -151,12 +152,14 @@ export const eventRoutes: RouteModule = (app, { db }) => {
     },
     async (request, reply) => {
       const input = request.body
+      // Read before the transaction: the embedded engine has one connection.
+      const index = await unitIndex(db.kysely)
       const recorded = await audited(
         db,
         request.actor,
         `event.${input.kind}`,
         async (client) => {
-          const r = await events.recordEventIn(db, client, actorOf(request), input, { scope: scopeOf(request) })
+          const r = await events.recordEventIn(client, actorOf(request), input, { index, scope: scopeOf(request) })
           return { result: r, person_id: r.persons[0] ?? null, target: `event:${r.event.id}`, details: { persons: r.persons.length } }
         },
         { person_id: 'person_id' in input ? input.person_id : null, details: { kind: input.kind } },
@@ -293,12 +296,13 @@ export const eventRoutes: RouteModule = (app, { db }) => {
     },
     async (request) => {
       const { subjects, ...what } = request.body
+      const g = await gazetteer(db.kysely)
       return audited(
         db,
         request.actor,
         'reorganisation.place',
         async (client) => {
-          const placed = await population.placeSplit(db, client, actorOf(request), request.body)
+          const placed = await population.placeSplit(g, client, actorOf(request), request.body)
           return { result: { placed }, details: { placed } }
         },
         { target: `unit:${what.old_code}`, details: { ...what, subjects: subjects?.length ?? null } },

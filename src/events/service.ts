@@ -3,10 +3,10 @@
 import type pg from 'pg'
 import type { Actor } from '../access/service.ts'
 import { eraOf, today } from '../geo/eras.ts'
-import { unitIndex } from '../geo/service.ts'
+import type { UnitIndex } from '../geo/unit-index.ts'
 import { normalizeName, parseDate, splitName } from '../intake/values.ts'
 import { provinceCode } from '../platform/config.ts'
-import type { Db, Queryable } from '../platform/db.ts'
+import type { Queryable } from '../platform/db.ts'
 import { AppError, badInput, notFound } from '../platform/errors.ts'
 import { uuidv7 } from '../platform/ids.ts'
 import * as register from '../register/service.ts'
@@ -128,15 +128,14 @@ async function saveLife(client: Queryable, province: string, d: Derivation, set:
 }
 
 /** A unit code as of a day: the unit must exist then (in the era the day falls in, or the one named). */
-async function placeIn(
-  db: Db,
+function placeIn(
+  index: UnitIndex,
   code: string,
   era: number | undefined,
   day: string,
   detail: string | null,
   household: { id: string; relation: string | null } | null,
-): Promise<Place> {
-  const index = await unitIndex(db.kysely)
+): Place {
   const on = era === undefined ? day : era === 2024 ? (day < '2025-07-01' ? day : '2025-06-30') : day < '2025-07-01' ? '2025-07-01' : day
   const unit = index.on(code, on)
   if (unit?.level !== 'commune') {
@@ -167,11 +166,10 @@ export interface Recorded {
  * with it and checked; nothing is written unless all of them accept it.
  */
 export async function recordEventIn(
-  db: Db,
   client: pg.PoolClient,
   actor: Actor,
   input: EventInput,
-  options: { batchId?: string | null; scope?: string[] | null } = {},
+  options: { index: UnitIndex; batchId?: string | null; scope?: string[] | null },
 ): Promise<Recorded> {
   const province = provinceCode()
   const day = input.effective_on
@@ -291,7 +289,7 @@ export async function recordEventIn(
     }
 
     case 'move': {
-      const to = input.to ? await destination(db, client, province, input.to, day, input.person_id) : null
+      const to = input.to ? await destination(options.index, client, province, input.to, day, input.person_id) : null
       const details = { place: to?.place ?? null, outside: input.outside ?? null }
       const life = await derivePerson(client, province, input.person_id, { extra: [pending(details)] })
       if (to?.newHousehold) await q.insertHousehold(client, province, to.newHousehold)
@@ -301,7 +299,7 @@ export async function recordEventIn(
     }
 
     case 'temporary_residence': {
-      const place = await placeIn(db, input.unit_code, input.era, day, input.detail ?? null, null)
+      const place = placeIn(options.index, input.unit_code, input.era, day, input.detail ?? null, null)
       const details = { place, until: input.until }
       const life = await derivePerson(client, province, input.person_id, { extra: [pending(details)] })
       const event = await write(details)
@@ -491,14 +489,14 @@ function nameColumns(typed: string, name: string) {
   }
 }
 
-async function destination(db: Db, client: Queryable, province: string, to: Destination, day: string, personId: string) {
+async function destination(index: UnitIndex, client: Queryable, province: string, to: Destination, day: string, personId: string) {
   if ('household_id' in to) {
     if (!(await register.getHousehold(client, province, to.household_id, null))) throw householdNotFound(to.household_id)
     return { place: await householdPlace(client, province, to.household_id, to.relation_to_head ?? null), newHousehold: undefined }
   }
   const detail = to.detail ?? null
-  if (!to.new_household_no) return { place: await placeIn(db, to.unit_code, to.era, day, detail, null), newHousehold: undefined }
-  const probe = await placeIn(db, to.unit_code, to.era, day, detail, null)
+  if (!to.new_household_no) return { place: placeIn(index, to.unit_code, to.era, day, detail, null), newHousehold: undefined }
+  const probe = placeIn(index, to.unit_code, to.era, day, detail, null)
   if (await q.householdByNumber(client, province, probe.unit_code, probe.era, to.new_household_no)) {
     throw badInput(
       { vi: `Số hộ ${to.new_household_no} đã có.`, en: `Household number ${to.new_household_no} exists already.` },
