@@ -423,10 +423,11 @@ export async function householdsHeadedBy(db: Queryable, province: string, person
 }
 
 const VALUE_OF: Record<string, string> = {
+  full_name: 'name_display',
   birth_date: `concat_ws('-', lpad(birth_year::text, 4, '0'), lpad(birth_month::text, 2, '0'), lpad(birth_day::text, 2, '0'))`,
 }
 
-/** A person's value of a correctable field, as text (a birth date at its precision). */
+/** A person's value of a correctable field, as text (the name as displayed, a birth date at its precision). */
 export async function personValue(db: Queryable, province: string, id: string, field: string): Promise<string | null> {
   const column = VALUE_OF[field] ?? field
   const { rows } = await db.query<{ value: string | null }>(
@@ -438,9 +439,9 @@ export async function personValue(db: Queryable, province: string, id: string, f
 
 export async function isRevoked(db: Queryable, province: string, eventId: string): Promise<boolean> {
   const { rows } = await db.query(
-    `SELECT 1 FROM event WHERE province_code = $1 AND kind = 'revocation' AND details->>'event_id' = $2::text AND person_id IS NOT DISTINCT FROM
-       (SELECT person_id FROM event WHERE province_code = $1 AND id = $2)`,
-    [province, eventId],
+    `SELECT 1 FROM event r JOIN event e ON e.province_code = r.province_code AND e.id = $2::uuid
+      WHERE r.province_code = $1 AND r.kind = 'revocation' AND r.details->>'event_id' = $3 AND r.person_id IS NOT DISTINCT FROM e.person_id`,
+    [province, eventId, eventId],
   )
   return rows.length > 0
 }

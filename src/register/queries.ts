@@ -248,7 +248,8 @@ export async function person(db: Queryable, province: string, id: string, scope:
     `SELECT p.id, p.full_name, p.name_display, p.other_name, p.birth_year, p.birth_month, p.birth_day, p.birth_precision, p.sex,
             p.personal_id, p.old_id, p.ethnicity_code, p.ethnicity_code_set, p.ethnicity_text, p.religion, p.nationality, p.blood_group,
             p.marital_status, p.occupation, p.phone, p.email, p.birth_reg_place, p.hometown, p.origin_form_id, p.provenance, p.batch_id,
-            p.version, p.created_at, p.updated_at,
+            p.version, p.created_at, p.updated_at, p.origin_event_id, p.died_on::text AS died_on, p.confirmed_on::text AS confirmed_on,
+            p.unit_code, p.unit_era,
             COALESCE((SELECT json_agg(json_build_object('kind', r.kind, 'unit_code', r.unit_code, 'era', r.era, 'detail', r.detail, 'form_id', r.form_id) ORDER BY r.id)
               FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id), '[]') AS residences,
             COALESCE((SELECT json_agg(json_build_object('household_id', m.household_id, 'relation_to_head', m.relation_to_head) ORDER BY m.household_id)
