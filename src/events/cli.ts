@@ -1,11 +1,67 @@
 // `coso population` and `coso reorganisation …`: counts a tool can read (one number, or
-// CODE<TAB>COUNT lines), and the split communes' state for an operator.
+// CODE<TAB>COUNT lines), and the split communes' state for an operator; `coso events import`:
+// life events from a CSV file, with a report and a correction file like the form import's.
+import { existsSync } from 'node:fs'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { type Command, Option } from 'commander'
+import { cliActor } from '../access/service.ts'
 import { type DbFlags, jsonFlag, out, parseDate, parseEra, printJson, printTable, withDb, withDbFlags } from '../cli/common.ts'
+import { progressReporter } from '../cli/progress.ts'
 import { type Era, today } from '../geo/eras.ts'
+import { ENCODINGS, type Encoding } from '../intake/encoding.ts'
+import { badInput } from '../platform/errors.ts'
+import { importEvents, openEventsFile } from './import.ts'
 import * as population from './population.ts'
 
+type EventsImportFlags = DbFlags & { encoding?: Encoding; corrections?: string }
+
+async function importEventsFile(file: string, flags: EventsImportFlags): Promise<void> {
+  if (!existsSync(file)) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT', path: file })
+  const correctionFile = flags.corrections ?? join(dirname(file), `${basename(file, extname(file))}.corrections.csv`)
+  if (extname(correctionFile).toLowerCase() !== '.csv') {
+    throw badInput({ vi: '--corrections: tệp sửa lỗi là tệp .csv.', en: '--corrections: the correction file is a .csv file.' })
+  }
+  if (resolve(correctionFile) === resolve(file)) {
+    throw badInput({ vi: '--corrections: không ghi đè tệp đang nhập.', en: '--corrections: not the file being imported.' })
+  }
+  // The file's own problems (empty, binary, a missing column) are told before the database is opened.
+  const source = await openEventsFile(file, { encoding: flags.encoding })
+  await withDb(flags, async (db) => {
+    const progress = progressReporter('sự kiện/events')
+    let report: Awaited<ReturnType<typeof importEvents>>
+    try {
+      report = await importEvents(db, source, {
+        actor: cliActor(),
+        correctionFile,
+        onProgress: (p) => progress.update(p.bytes, p.size, p.rows),
+      })
+    } finally {
+      progress.done()
+    }
+    if (flags.json) return printJson(report)
+    const o = report.outcomes
+    out(`lô / batch ${report.batch_id}: ${report.rows} dòng / rows (csv, ${report.encoding})`)
+    out(
+      `  ghi / recorded ${o.recorded} · bị từ chối / refused ${o.refused} · không hợp lệ / invalid ${o.invalid} · trùng / duplicate ${o.duplicate}`,
+    )
+    for (const [rule, n] of Object.entries(report.rules).sort((a, b) => b[1] - a[1])) out(`  ${rule}: ${n}`)
+    if (report.unknown_columns.length > 0) out(`cột không dùng / columns not used: ${report.unknown_columns.join(', ')}`)
+    if (report.correction_file) out(`tệp sửa lỗi / correction file: ${report.correction_file}`)
+  })
+}
+
 export function registerEventCommands(program: Command) {
+  const events = program.command('events').description('life events / sự kiện hộ tịch, cư trú')
+
+  jsonFlag(withDbFlags(events.command('import')))
+    .description('record life events from a CSV file (docs/formats/events-csv.md) / nhập sự kiện từ tệp CSV')
+    .argument('<file>', 'the CSV file, one event per row')
+    .addOption(
+      new Option('--encoding <encoding>', 'force the file encoding instead of detecting it').choices(ENCODINGS as unknown as string[]),
+    )
+    .option('--corrections <file>', 'where to write the rows to fix (.csv; default FILE.corrections.csv beside the input)')
+    .action((file: string, flags: EventsImportFlags) => importEventsFile(file, flags))
+
   jsonFlag(withDbFlags(program.command('population')))
     .description(
       'persons living on a day: one number for --unit, else CODE<TAB>COUNT for every unit of the era / dân số theo đơn vị tại một ngày',

@@ -483,3 +483,75 @@ export async function householdsOn(db: Queryable, province: string, day: string)
   )
   return rows
 }
+
+// ——— events import (`coso events import`) ———
+
+export async function insertEventImport(
+  db: Queryable,
+  province: string,
+  b: { id: string; source: string; file_sha256: string; file_size: number; encoding: string | null; created_by: string },
+) {
+  await db.query(
+    `INSERT INTO event_import (province_code, id, source, file_sha256, file_size, encoding, status, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, 'running', $7)`,
+    [province, b.id, b.source, b.file_sha256, b.file_size, b.encoding, b.created_by],
+  )
+}
+
+export async function finishEventImport(
+  db: Queryable,
+  province: string,
+  id: string,
+  r: { status: 'done' | 'failed'; rows_done: number; outcomes: Record<string, number>; rules: Record<string, number> },
+) {
+  await db.query(
+    `UPDATE event_import SET status = $3, rows_done = $4, outcomes = $5, rules = $6, finished_at = now()
+      WHERE province_code = $1 AND id = $2`,
+    [province, id, r.status, r.rows_done, r.outcomes, r.rules],
+  )
+}
+
+/** Where a row with this hash was recorded before, if it was. */
+export async function importedRow(
+  db: Queryable,
+  province: string,
+  hash: string,
+): Promise<{ batch_id: string; row_no: number; event_id: string } | undefined> {
+  const { rows } = await db.query<{ batch_id: string; row_no: number; event_id: string }>(
+    'SELECT batch_id, row_no, event_id FROM event_import_row WHERE province_code = $1 AND row_hash = $2',
+    [province, hash],
+  )
+  return rows[0]
+}
+
+/** Claims the row's hash for its event; false when another import recorded the same row first. */
+export async function insertImportedRow(
+  db: Queryable,
+  province: string,
+  r: { row_hash: string; batch_id: string; row_no: number; event_id: string },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO event_import_row (province_code, row_hash, batch_id, row_no, event_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (province_code, row_hash) DO NOTHING`,
+    [province, r.row_hash, r.batch_id, r.row_no, r.event_id],
+  )
+  return rowCount === 1
+}
+
+/** Households by unit code and number, in one era or in either (`era` null). */
+export async function householdsByNumber(
+  db: Queryable,
+  province: string,
+  keys: { unit: string; no: string; era: number | null }[],
+): Promise<{ id: string; unit_code: string; era: number; household_no: string }[]> {
+  if (keys.length === 0) return []
+  const { rows } = await db.query<{ id: string; unit_code: string; era: number; household_no: string }>(
+    `SELECT h.id, h.unit_code, h.era, h.household_no
+       FROM household h
+       JOIN unnest($2::text[], $3::text[], $4::smallint[]) AS k(unit, no, era)
+         ON h.unit_code = k.unit AND h.household_no = k.no AND (k.era IS NULL OR h.era = k.era)
+      WHERE h.province_code = $1`,
+    [province, keys.map((k) => k.unit), keys.map((k) => k.no), keys.map((k) => k.era)],
+  )
+  return rows
+}
