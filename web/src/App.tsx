@@ -18,7 +18,9 @@ const FormEntryPage = lazy(() => import('./pages/FormEntry.tsx').then((m) => ({ 
 const HouseholdPage = lazy(() => import('./pages/Household.tsx').then((m) => ({ default: m.HouseholdPage })))
 const ImportPage = lazy(() => import('./pages/Import.tsx').then((m) => ({ default: m.ImportPage })))
 const OverviewPage = lazy(() => import('./pages/Overview.tsx').then((m) => ({ default: m.OverviewPage })))
+const PopulationPage = lazy(() => import('./pages/Population.tsx').then((m) => ({ default: m.PopulationPage })))
 const PersonPage = lazy(() => import('./pages/Person.tsx').then((m) => ({ default: m.PersonPage })))
+const ReorganisationPage = lazy(() => import('./pages/Reorganisation.tsx').then((m) => ({ default: m.ReorganisationPage })))
 const ReviewPage = lazy(() => import('./pages/Review.tsx').then((m) => ({ default: m.ReviewPage })))
 const UsersPage = lazy(() => import('./pages/Users.tsx').then((m) => ({ default: m.UsersPage })))
 
@@ -34,6 +36,13 @@ interface Page {
 const PAGES: Page[] = [
   { path: '/', permission: 'register.read', nav: 'nav.search', render: () => <SearchPage /> },
   { path: '/overview', permission: 'register.read', nav: 'nav.overview', render: () => <OverviewPage /> },
+  { path: '/population', permission: 'register.read', nav: 'nav.population', render: () => <PopulationPage /> },
+  {
+    path: '/reorganisation',
+    permission: 'register.read',
+    nav: 'nav.reorganisation',
+    render: (_, s) => <ReorganisationPage canPlace={s.permissions.includes('register.write')} />,
+  },
   { path: '/forms/new', permission: 'forms.write', nav: 'nav.form', render: (_, s) => <FormEntryPage username={s.user.username} /> },
   { path: '/imports', permission: 'forms.write', nav: 'nav.import', render: () => <ImportPage /> },
   { path: '/corrections', permission: 'forms.write', nav: 'nav.corrections', render: () => <CorrectionsPage /> },
@@ -44,9 +53,19 @@ const PAGES: Page[] = [
   {
     path: '/persons/:id',
     permission: 'register.read',
-    render: (p, s) => <PersonPage id={p.id as string} canUndo={s.permissions.includes('forms.write')} />,
+    render: (p, s) => (
+      <PersonPage
+        id={p.id as string}
+        canUndo={s.permissions.includes('forms.write')}
+        canRecord={s.permissions.includes('register.write')}
+      />
+    ),
   },
-  { path: '/households/:id', permission: 'register.read', render: (p) => <HouseholdPage id={p.id as string} /> },
+  {
+    path: '/households/:id',
+    permission: 'register.read',
+    render: (p, s) => <HouseholdPage id={p.id as string} canRecord={s.permissions.includes('register.write')} />,
+  },
 ]
 
 export function App() {

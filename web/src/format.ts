@@ -31,3 +31,7 @@ export const formatPercent = (p: number) => percent.format(p < 1 ? Math.min(p, 0
 const signed = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' })
 /** A weight of evidence in bits, its sign shown: "+5,2", "-3,3", "0,0". */
 export const formatWeight = (bits: number) => signed.format(bits)
+
+const share = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 })
+/** A share of a whole as a percentage: 0.875 → "87,5%" (all of it is 100%). */
+export const formatShare = (p: number) => share.format(p)

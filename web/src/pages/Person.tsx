@@ -1,5 +1,6 @@
 // One person: the fields, residences, relatives, forms and merges; sensitive fields masked
-// unless the role may see them; a visible note that the view is logged.
+// unless the role may see them; a visible note that the view is logged. The living register's
+// timeline (events and where they lived when) below, and for officers the form recording an event.
 import { useQuery } from '@tanstack/react-query'
 import { Link } from 'wouter'
 import { ApiError, api, type Person } from '../api.ts'
@@ -8,10 +9,11 @@ import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
 import { PersonMerges } from '../Merges.tsx'
 import { PageHeading } from '../PageHeading.tsx'
+import { PersonEventForm, PersonTimeline } from './PersonEvents.tsx'
 
 const MASK = '***'
 
-export function PersonPage({ id, canUndo }: { id: string; canUndo: boolean }) {
+export function PersonPage({ id, canUndo, canRecord }: { id: string; canUndo: boolean; canRecord: boolean }) {
   const { t, lang } = useI18n()
   const person = useQuery({ queryKey: ['person', id], queryFn: () => api<Person>('GET', `/api/persons/${encodeURIComponent(id)}`) })
   const back = <Link href="/">{t('person.back')}</Link>
@@ -93,6 +95,8 @@ export function PersonPage({ id, canUndo }: { id: string; canUndo: boolean }) {
           </ul>
         </>
       )}
+      <PersonTimeline id={id} canWrite={canRecord} />
+      {canRecord && <PersonEventForm person={p} />}
       <h2>{t('person.forms')}</h2>
       <p>{p.form_ids.length}</p>
       <PersonMerges id={id} canUndo={canUndo} />
