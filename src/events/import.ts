@@ -366,7 +366,9 @@ async function importRow(
   })
   const read = readRow(cells)
   if (fileProblems.length > 0 || !read.ok) {
-    return report('invalid', fromProblems([...fileProblems, ...(read.ok ? [] : read.problems)]))
+    // A value the file cut is not told about twice.
+    const cut = new Set(fileProblems.map((x) => x.column))
+    return report('invalid', fromProblems([...fileProblems, ...(read.ok ? [] : read.problems.filter((x) => !cut.has(x.column)))]))
   }
   const before = await q.importedRow(db.pool, run.province, read.hash)
   const duplicateOf = (b: { batch_id: string; row_no: number; event_id: string }) =>
