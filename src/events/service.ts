@@ -115,7 +115,8 @@ async function derivePerson(
 /** Writes a derived life: the stays, and what the person's row says of today. */
 async function saveLife(client: Queryable, province: string, d: Derivation, set: Record<string, unknown> = {}) {
   await q.replaceStays(client, province, d.person.id, d.stays)
-  const now = stayOn(d.stays, today()) ?? d.stays.at(-1)
+  // Someone who left the province lives in none of its units; the dead keep their last one.
+  const now = stayOn(d.stays, today()) ?? (d.died_on ? d.stays.at(-1) : undefined)
   const marital = d.married ? 'Đã kết hôn' : d.person.marital_status === 'Đã kết hôn' ? 'Ly hôn' : d.person.marital_status
   await q.updatePerson(client, province, d.person.id, {
     unit_code: now?.unit_code ?? null,
