@@ -33,7 +33,7 @@ async function importEventsFile(file: string, flags: EventsImportFlags): Promise
       report = await importEvents(db, source, {
         actor: cliActor(),
         correctionFile,
-        onProgress: (p) => progress.update(p.bytes, p.size, p.rows),
+        onProgress: (p) => progress.update(p.rows, p.rowsAbout, p.rows),
       })
     } finally {
       progress.done()

@@ -31,7 +31,8 @@ export interface EventsFile {
   mapped: EventHeader
   size: number
   sha256: string
-  bytesRead(): number
+  /** Rows the file holds, about (its lines after the header). */
+  rowsAbout: number
   /** Rows in file order; the header is row 1, a row with no value at all is skipped. */
   rows(): AsyncGenerator<{ row: number; cells: string[]; problems: RowProblem[] }>
 }
@@ -40,10 +41,18 @@ function fileError(code: string, file: string, vi: string, en: string, details?:
   return new AppError(code, { vi: `${basename(file)}: ${vi}`, en: `${basename(file)}: ${en}` }, 400, { file: basename(file), ...details })
 }
 
-async function sha256(path: string): Promise<string> {
+/** The file's SHA-256, and its lines (about its rows, for progress: a quoted value can hold a line break). */
+async function survey(path: string): Promise<{ sha256: string; lines: number }> {
   const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) hash.update(chunk as Buffer)
-  return hash.digest('hex')
+  let lines = 0
+  let last = 0x0a
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    const b = chunk as Buffer
+    hash.update(b)
+    for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) lines++
+    if (b.length > 0) last = b[b.length - 1] as number
+  }
+  return { sha256: hash.digest('hex'), lines: last === 0x0a ? lines : lines + 1 }
 }
 
 /** Our own files put a quote before a leading = + - @ (formula injection); take it off again. */
@@ -84,7 +93,6 @@ export async function openEventsFile(path: string, options: { encoding?: Encodin
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 })
   const chunks = stream[Symbol.asyncIterator]()
   const pending: CsvRecord[] = []
-  let bytes = 0
   let done = false
   const next = async (): Promise<CsvRecord | undefined> => {
     while (pending.length === 0 && !done) {
@@ -93,7 +101,6 @@ export async function openEventsFile(path: string, options: { encoding?: Encodin
         done = true
         pending.push(...parser.push(decoder.end()), ...parser.end())
       } else {
-        bytes += (chunk.value as Buffer).length
         pending.push(...parser.push(decoder.write(chunk.value as Buffer)))
       }
     }
@@ -123,6 +130,7 @@ export async function openEventsFile(path: string, options: { encoding?: Encodin
     const c = mapped.cells[i]
     return c === undefined ? `column_${i + 1}` : 'key' in c ? c.key : 'unknown' in c ? c.unknown : (header[i] ?? `column_${i + 1}`)
   }
+  const { sha256, lines } = await survey(path)
   return {
     file: path,
     encoding,
@@ -130,8 +138,8 @@ export async function openEventsFile(path: string, options: { encoding?: Encodin
     header,
     mapped,
     size,
-    sha256: await sha256(path),
-    bytesRead: () => bytes,
+    sha256,
+    rowsAbout: Math.max(0, lines - 1),
     async *rows() {
       let row = 1
       for (let record = await next(); record; record = await next()) {
@@ -290,7 +298,7 @@ const DUPLICATE = 'DUPLICATE_ROW'
 export interface ImportOptions {
   actor: Actor
   correctionFile: string
-  onProgress?: (p: { bytes: number; size: number; rows: number }) => void
+  onProgress?: (p: { rows: number; rowsAbout: number }) => void
   onRow?: (r: RowReport) => void
 }
 
@@ -331,7 +339,7 @@ export async function importEvents(db: Db, source: EventsFile, options: ImportOp
       for (const rule of report.rules) rules[rule] = (rules[rule] ?? 0) + 1
       if (report.outcome === 'refused' || report.outcome === 'invalid') await corrections.write(cells, report)
       options.onRow?.(report)
-      options.onProgress?.({ bytes: source.bytesRead(), size: source.size, rows })
+      options.onProgress?.({ rows, rowsAbout: Math.max(rows, source.rowsAbout) })
     }
     status = 'done'
   } finally {
