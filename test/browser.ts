@@ -41,3 +41,49 @@ export async function browserRegister(rows: string[]): Promise<{ db: TestDatabas
   }
   return { db, ids }
 }
+
+/** A person of a generated register, as `coso export persons --format jsonl` writes them. */
+export interface ExportedPerson {
+  id: string
+  full_name: string
+  birth_date: string | null
+  household_id: string | null
+  residence_unit: string | null
+  residence_era: string | null
+}
+
+/**
+ * A generated register collected before the 2025 reform (its forms name 2024 units, so the split
+ * communes have households to place), imported into the database `flags` name. Returns its
+ * persons and today's communes (the units of an officer who sees the whole province).
+ */
+export async function livingRegister(flags: string[], persons = 200): Promise<{ persons: ExportedPerson[]; units: string[] }> {
+  const file = join(tempDir(), 'living.csv')
+  const generated = await runCli([
+    'generate',
+    '--persons',
+    String(persons),
+    '--seed',
+    '7',
+    '--collected-from',
+    '2024-03-01',
+    '--collected-to',
+    '2025-06-30',
+    '--out',
+    file,
+  ])
+  assert.equal(generated.code, 0, generated.stderr)
+  const imported = await runCli(['import', file, ...flags])
+  assert.equal(imported.code, 0, imported.stderr)
+  const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...flags])
+  assert.equal(exported.code, 0, exported.stderr)
+  const units = await runCli(['units', 'list', '--era', '2025', '--level', 'commune', '--json', ...flags])
+  assert.equal(units.code, 0, units.stderr)
+  return {
+    persons: exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ExportedPerson),
+    units: (JSON.parse(units.stdout) as { code: string }[]).map((u) => u.code),
+  }
+}

@@ -173,7 +173,7 @@ export function EventSummary({ event, personName }: { event: LogEvent; personNam
   const parts: ReactNode[] = []
   switch (event.kind) {
     case 'birth':
-      parts.push(text(d.full_name), place(d.place as Place))
+      parts.push(place(d.place as Place))
       break
     case 'death':
       if (d.new_head_id)
@@ -323,23 +323,25 @@ export function UnitSelect({
   const units = useUnits(era)
   const hintId = useId()
   return (
-    <label>
-      {label}
-      {required ? ' *' : ''}
-      <select value={value} required={required} onChange={(e) => onChange(e.target.value)} aria-describedby={hint ? hintId : undefined}>
-        <option value="">{t('events.chooseUnit')}</option>
-        {units.data?.map((u) => (
-          <option key={u.code} value={u.code}>
-            {u.name} ({u.code})
-          </option>
-        ))}
-      </select>
+    <div className="field-group">
+      <label className={hint ? 'with-hint' : undefined}>
+        {label}
+        {required ? ' *' : ''}
+        <select value={value} required={required} onChange={(e) => onChange(e.target.value)} aria-describedby={hint ? hintId : undefined}>
+          <option value="">{t('events.chooseUnit')}</option>
+          {units.data?.map((u) => (
+            <option key={u.code} value={u.code}>
+              {u.name} ({u.code})
+            </option>
+          ))}
+        </select>
+      </label>
       {hint && (
-        <span id={hintId} className="hint">
+        <p id={hintId} className="hint">
           {hint}
-        </span>
+        </p>
       )}
-    </label>
+    </div>
   )
 }
 

@@ -4,7 +4,6 @@
 // persons not placed yet, and the units whose own count differs from what flowed into them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useId, useState } from 'react'
-import { Link } from 'wouter'
 import { api } from '../api.ts'
 import { formatNumber } from '../format.ts'
 import { useI18n } from '../i18n/i18n.tsx'
@@ -280,9 +279,6 @@ export function ReorganisationPage({ canPlace }: { canPlace: boolean }) {
           {t('reorg.emptyCommunes')}: {empty.map((c) => `${c.old_name} (${c.old_code})`).join(', ')}.
         </p>
       )}
-      <p>
-        <Link href="/population">{t('nav.population')}</Link>
-      </p>
     </section>
   )
 }
