@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { openCoso } from '../src/app.ts'
+import { encode } from '../src/intake/encoding.ts'
 import { csvLine, parseCsv } from '../src/platform/csv.ts'
 import { engines, runCli, type TestDatabase, tempDir } from './helpers.ts'
 
@@ -232,6 +233,39 @@ for (const engine of await engines()) {
       const second = JSON.parse(again.stdout) as Report
       assert.deepEqual(second.outcomes, { recorded: 0, refused: 2, invalid: 2, duplicate: 0 })
       assert.deepEqual(second.unknown_columns, ['ghi_chu'])
+    })
+
+    test('an old TCVN3 sheet with a Vietnamese header: detected, its labels and kinds read', async () => {
+      const person = persons.filter((p) => /^\d{12}$/.test(p.personal_id)).at(-1) as Person
+      const text = [
+        'Loại sự kiện,Ngày hiệu lực,Số định danh cá nhân,Giấy tờ,Đến ngày',
+        `Xác nhận thông tin,01/10/2026,${person.personal_id},Xác nhận tại nhà theo đơn của gia đình,`,
+        `Tạm vắng,2026-10-02,${person.personal_id},Đi làm ăn xa ở thành phố Hồ Chí Minh,01/04/2027`,
+      ].join('\r\n')
+      const file = join(dir, 'tcvn3.csv')
+      writeFileSync(file, encode(text, 'tcvn3'))
+      const r = await runCli(['events', 'import', file, '--json', ...db.flags])
+      assert.equal(r.code, 0, r.stderr)
+      const report = JSON.parse(r.stdout) as Report & { encoding: string }
+      assert.equal(report.encoding, 'tcvn3')
+      assert.deepEqual(report.outcomes, { recorded: 2, refused: 0, invalid: 0, duplicate: 0 }, r.stdout)
+      const coso = await openCoso(db.target)
+      try {
+        const { rows } = await coso.pool.query<{ kind: string; document: string; details: { until: string | null } }>(
+          'SELECT kind, document, details FROM event WHERE batch_id = $1 ORDER BY effective_on',
+          [report.batch_id],
+        )
+        assert.deepEqual(
+          rows.map((e) => [e.kind, e.document]),
+          [
+            ['confirmation', 'Xác nhận tại nhà theo đơn của gia đình'],
+            ['temporary_absence', 'Đi làm ăn xa ở thành phố Hồ Chí Minh'],
+          ],
+        )
+        assert.equal(rows[1]?.details.until, '2027-04-01')
+      } finally {
+        await coso.close()
+      }
     })
 
     test('a file that cannot be an events file says why, before any row', async () => {
