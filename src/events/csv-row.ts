@@ -312,6 +312,19 @@ class RowBuilder {
     return PLACEHOLDER
   }
 
+  /** A register id as the schema and the row's hash take it (UUIDs compare lower case). */
+  #id(key: EventColumnKey, id: string): string {
+    const lower = id.toLowerCase()
+    this.normal.set(key, lower)
+    return lower
+  }
+
+  /** A register id the row gives. */
+  id(key: EventColumnKey): string | undefined {
+    const v = this.required(key)
+    return v === undefined ? undefined : this.#id(key, v)
+  }
+
   /** A personal ID number the row gives (not one to look up: a newborn's). */
   number(key: EventColumnKey): string | undefined {
     const v = this.text(key)
@@ -336,7 +349,7 @@ class RowBuilder {
       this.problems.push(p('one-of', both, `Chỉ điền một trong hai cột ${both}.`, `Fill in only one of ${both}.`))
       return undefined
     }
-    if (id !== undefined) return id.toLowerCase()
+    if (id !== undefined) return this.#id(idKey, id)
     if (number !== undefined) {
       const n = this.#personalId(numberKey, number)
       return n === undefined ? undefined : this.#resolvePerson(numberKey, n)
@@ -362,7 +375,7 @@ class RowBuilder {
         this.problems.push(p('one-of', both, `Chỉ điền một trong hai: ${both}.`, `Fill in only one of ${both}.`))
         return undefined
       }
-      return id.toLowerCase()
+      return this.#id(keys.id, id)
     }
     if (!unitGiven && !noGiven) {
       if (required) this.problems.push(p('required', both, `Thiếu ${both}.`, `${both} is required.`))
@@ -581,8 +594,7 @@ function build(b: RowBuilder, kind: EventKind): Record<string, unknown> {
     case 'confirmation':
       return { ...common, person_id: person() }
     case 'revocation': {
-      const id = b.required('event_id')
-      return { ...common, event_id: id?.toLowerCase(), reason: b.required('reason') }
+      return { ...common, event_id: b.id('event_id'), reason: b.required('reason') }
     }
   }
 }
