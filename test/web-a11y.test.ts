@@ -1,7 +1,8 @@
 // Accessibility of the web app in a real Chromium: axe-core (WCAG 2.0/2.1, A and AA) on every
 // main page, the keyboard (skip link, focus after navigation), and the phone layout for look-ups
-// at 390×844; the dedup pages on a register of their own, with duplicates. Screenshots go to
-// .coso-test/screenshots (not committed).
+// at 390×844; the dedup pages on a register of their own, with duplicates; the living register's
+// pages (timeline and event forms, household history, population, the split communes' queue) on
+// a register generated before the 2025 reform. Screenshots go to .coso-test/screenshots (not committed).
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,7 +10,7 @@ import { after, before, describe, test } from 'node:test'
 import axe from 'axe-core'
 import * as OTPAuth from 'otpauth'
 import type { Browser, Page } from 'playwright-core'
-import { browserRegister, HEADER, launch, SHOTS, skip } from './browser.ts'
+import { browserRegister, type ExportedPerson, HEADER, launch, livingRegister, SHOTS, skip } from './browser.ts'
 import {
   addUser,
   embeddedDatabase,
@@ -336,6 +337,153 @@ describe('accessibility of the dedup pages', { skip }, () => {
       )
       await assertAccessible(phone, 'review queue on a phone')
       await phone.screenshot({ path: join(SHOTS, 'phone-dedup-review.png'), fullPage: true })
+    } finally {
+      await phone.close()
+    }
+  })
+})
+
+describe('accessibility of the living register pages', { skip }, () => {
+  let db: TestDatabase
+  let server: Served
+  let browser: Browser
+  let page: Page
+  let persons: ExportedPerson[]
+
+  before(async () => {
+    db = embeddedDatabase()
+    const register = await livingRegister(db.flags)
+    persons = register.persons
+    await addUser(db.flags, 'canbo', 'commune-officer', register.units)
+    server = await serve(db.flags)
+    browser = await launch()
+    page = await browser.newPage({ viewport: { width: 1024, height: 600 }, locale: 'vi-VN', bypassCSP: true })
+    await page.goto(server.url)
+    await logIn(page, 'canbo')
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.stop()
+    await db?.drop()
+  })
+
+  /** An adult living in a 2024 unit, with a household. */
+  const adult = () => persons.find((p) => p.residence_era === '2024' && p.household_id && (p.birth_date ?? '9999') < '2000-01-01')
+
+  test('a person’s timeline with a revoked event, a refusal beside the form, the undo form and the other event forms', async () => {
+    const person = adult() as ExportedPerson
+    await page.goto(`${server.url}/persons/${person.id}`)
+    const form = page.getByRole('region', { name: 'Ghi sự kiện' })
+    await form.getByLabel('Ngày hiệu lực').fill('2025-02-01')
+    await form.getByLabel('Loại sự kiện').selectOption('temporary_absence')
+    await form.getByLabel('Nơi đến').fill('Hà Nội')
+    await form.getByRole('button', { name: 'Ghi vào sổ' }).click()
+    await form.getByText('Đã ghi: Khai báo tạm vắng').waitFor()
+    const entry = page.locator('ol.timeline > li').first()
+    await entry.getByRole('button', { name: 'Thu hồi' }).click()
+    await entry.getByLabel('Lý do thu hồi').fill('Ghi nhầm')
+    await assertAccessible(page, 'person: the undo form')
+    await entry.getByRole('button', { name: 'Xác nhận thu hồi' }).click()
+    await entry.locator('del').waitFor()
+    // A divorce dated before the person was born: refused, the reason announced beside the form.
+    await form.getByLabel('Loại sự kiện').selectOption('divorce')
+    await form.getByLabel('Ngày hiệu lực').fill('1960-01-01')
+    await form.getByRole('button', { name: 'Ghi vào sổ' }).click()
+    await form.getByRole('alert').waitFor()
+    await assertAccessible(page, 'person: a revoked event and a refusal')
+    for (const [kind, what] of [
+      ['move', 'a move'],
+      ['temporary_residence', 'a temporary residence'],
+      ['marriage', 'a marriage'],
+      ['correction', 'a correction'],
+      ['death', 'a death'],
+    ] as const) {
+      await form.getByLabel('Loại sự kiện').selectOption(kind)
+      if (kind === 'move') await form.getByLabel('Chuyển đến').selectOption('existing')
+      if (kind === 'marriage') await form.getByLabel('Tìm trong sổ theo họ tên').fill('Nguyen')
+      await assertAccessible(page, `person: the form of ${what}`)
+    }
+    await page.screenshot({ path: join(SHOTS, 'a11y-person-events.png'), fullPage: true })
+  })
+
+  test('a household’s members on a date, its history, and the split form', async () => {
+    const person = adult() as ExportedPerson
+    await page.goto(`${server.url}/households/${person.household_id}`)
+    await page.getByRole('heading', { name: 'Lịch sử hộ' }).waitFor()
+    await page
+      .getByRole('table', { name: /^Thành viên vào ngày/ })
+      .getByRole('link')
+      .first()
+      .waitFor()
+    await assertAccessible(page, 'household')
+    const form = page.getByRole('region', { name: 'Ghi sự kiện' })
+    for (const kind of ['household_split', 'household_merge', 'head_change']) {
+      await form.getByLabel('Loại sự kiện').selectOption(kind)
+      if (kind === 'household_split') await form.getByRole('checkbox').first().waitFor()
+      await assertAccessible(page, `household: the form of ${kind}`)
+    }
+  })
+
+  test('the population page with a unit’s detail and the chart, and the freshness table', async () => {
+    await page.getByRole('link', { name: 'Dân số theo ngày' }).click()
+    await page.getByRole('heading', { name: 'Dân số theo đơn vị tại một ngày' }).waitFor()
+    await page
+      .getByRole('img', { name: /^Nhân khẩu theo đơn vị/ })
+      .locator('svg')
+      .first()
+      .waitFor()
+    await page.getByRole('table', { name: 'Độ cập nhật của hồ sơ' }).waitFor()
+    await page.locator('tbody button.link').first().click()
+    await page.locator('#unit-heading').waitFor()
+    await assertAccessible(page, 'population')
+  })
+
+  test('the split communes’ queue, and a hamlet placed', async () => {
+    await page.getByRole('link', { name: 'Xếp hộ xã bị chia' }).click()
+    const place = page.getByRole('button', { name: /^Xếp / }).first()
+    await place.waitFor()
+    await assertAccessible(page, 'reorganisation queue')
+    await place.click()
+    await page.getByText(/^Đã xếp \d+ hộ/).waitFor()
+    await assertAccessible(page, 'reorganisation, a hamlet placed')
+  })
+
+  test('on a phone (390×844): the person’s timeline and form, population and the queue fit the width', async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'vi-VN',
+      bypassCSP: true,
+    })
+    try {
+      const fits = async (what: string) =>
+        assert.equal(await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true, `${what} scrolls sideways`)
+      await phone.goto(server.url)
+      await logIn(phone, 'canbo')
+      await phone.getByRole('button', { name: 'Đăng xuất' }).waitFor()
+      await phone.goto(`${server.url}/persons/${(adult() as ExportedPerson).id}`)
+      await phone.getByRole('table', { name: 'Nơi ở theo thời gian' }).waitFor()
+      await phone.getByLabel('Xã, phường, đặc khu').locator('option').nth(1).waitFor({ state: 'attached' })
+      await fits('person with the event form')
+      await assertAccessible(phone, 'person on a phone')
+      await phone.screenshot({ path: join(SHOTS, 'phone-person-events.png'), fullPage: true })
+      await phone.goto(`${server.url}/population`)
+      await phone.getByRole('table', { name: 'Độ cập nhật của hồ sơ' }).waitFor()
+      await phone
+        .getByRole('img', { name: /^Nhân khẩu theo đơn vị/ })
+        .locator('svg')
+        .first()
+        .waitFor()
+      await fits('population')
+      await assertAccessible(phone, 'population on a phone')
+      await phone.screenshot({ path: join(SHOTS, 'phone-population.png'), fullPage: true })
+      await phone.goto(`${server.url}/reorganisation`)
+      await phone.getByRole('button', { name: /^Xếp / }).first().waitFor()
+      await fits('reorganisation')
+      await assertAccessible(phone, 'reorganisation on a phone')
+      await phone.screenshot({ path: join(SHOTS, 'phone-reorganisation.png'), fullPage: true })
     } finally {
       await phone.close()
     }
