@@ -17,9 +17,10 @@ import type { Correctable, Destination, EventInput } from './schema.ts'
 
 export type { EventRow } from './queries.ts'
 
-const refused = (problems: Problem[], events: Map<string, q.EventRow>) => {
+/** The refusal; a problem with another event than the one being recorded names that event. */
+const refused = (problems: Problem[], events: Map<string, q.EventRow>, recording: ReadonlySet<string>) => {
   const lines = problems.map((p) => {
-    const e = events.get(p.event_id)
+    const e = recording.has(p.event_id) ? undefined : events.get(p.event_id)
     const which = e ? ` (${e.kind} ${e.effective_on})` : ''
     return { vi: `${p.vi}${which}`, en: `${p.en}${which}`, code: p.code, event_id: p.event_id }
   })
@@ -108,7 +109,9 @@ async function derivePerson(
     },
     events.map((e) => lifeEvent(e, personId)).sort(byEffectiveDate),
   )
-  if (life.problems.length > 0) throw refused(life.problems, new Map(all.map((e) => [e.id, e])))
+  if (life.problems.length > 0) {
+    throw refused(life.problems, new Map(all.map((e) => [e.id, e])), new Set((change.extra ?? []).map((e) => e.id)))
+  }
   return { person, stays: life.stays, died_on: life.died_on, married: life.married }
 }
 
@@ -142,7 +145,7 @@ function placeIn(
   if (unit?.level !== 'commune') {
     throw badInput(
       { vi: `Không có xã/phường mã ${code} vào ngày ${on}.`, en: `There is no commune with code ${code} on ${on}.` },
-      { field: 'unit_code' },
+      { field: 'unit_code', rule: 'unit-unknown' },
     )
   }
   return { unit_code: code, era: unit.era, detail, household_id: household?.id ?? null, relation_to_head: household?.relation ?? null }
@@ -177,7 +180,7 @@ export async function recordEventIn(
   if (day > today() && input.kind !== 'revocation') {
     throw badInput(
       { vi: `Ngày hiệu lực ${day} ở tương lai.`, en: `The effective date ${day} is in the future.` },
-      { field: 'effective_on' },
+      { field: 'effective_on', rule: 'future-date' },
     )
   }
   const scope = options.scope === undefined ? actor.scope : options.scope
@@ -191,10 +194,19 @@ export async function recordEventIn(
     document: input.document ?? null,
     batch_id: options.batchId ?? null,
   }
-  if (base.person_id && !(await register.getPerson(client, province, base.person_id, scope))) throw personNotFound(base.person_id)
-  if (base.household_id && !(await register.getHousehold(client, province, base.household_id, scope))) {
-    throw householdNotFound(base.household_id)
+  // Every person and household the event names must lie within the caller's units.
+  const visible = async (person: string | undefined | null) => {
+    if (person && !(await register.getPerson(client, province, person, scope))) throw personNotFound(person)
   }
+  const visibleHousehold = async (household: string | undefined | null) => {
+    if (household && !(await register.getHousehold(client, province, household, scope))) throw householdNotFound(household)
+  }
+  await visible(base.person_id)
+  await visibleHousehold('household_id' in input ? input.household_id : null)
+  if (input.kind === 'birth') for (const parent of [input.mother_id, input.father_id]) await visible(parent)
+  if (input.kind === 'marriage' || input.kind === 'divorce') await visible(input.spouse_id)
+  if (input.kind === 'move' && input.to && 'household_id' in input.to) await visibleHousehold(input.to.household_id)
+  if (input.kind === 'household_merge') await visibleHousehold(input.to_household_id)
   const write = async (details: Record<string, unknown>, extra: Partial<q.EventRow> = {}): Promise<q.EventRow> => {
     const row = { ...base, ...extra, details, recorded_at: '' }
     row.recorded_at = await q.insertEvent(client, province, row)
@@ -214,14 +226,17 @@ export async function recordEventIn(
       const mother = input.mother_id ? await q.lockPerson(client, province, input.mother_id) : undefined
       if (input.mother_id && !mother) throw personNotFound(input.mother_id)
       if (mother?.died_on && mother.died_on < day) {
-        throw badInput({ vi: 'Người mẹ đã mất trước ngày sinh.', en: 'The mother died before the date of birth.' }, { field: 'mother_id' })
+        throw badInput(
+          { vi: 'Người mẹ đã mất trước ngày sinh.', en: 'The mother died before the date of birth.' },
+          { field: 'mother_id', rule: 'mother-deceased' },
+        )
       }
       const father = input.father_id ? await q.lockPerson(client, province, input.father_id) : undefined
       if (input.father_id && !father) throw personNotFound(input.father_id)
       if (input.personal_id && (await register.holders(client, [input.personal_id])).size > 0) {
         throw badInput(
           { vi: 'Số định danh này đã thuộc về một người khác.', en: 'This personal ID number belongs to another person.' },
-          { field: 'personal_id' },
+          { field: 'personal_id', rule: 'id-held' },
         )
       }
       const personId = uuidv7()
@@ -270,12 +285,16 @@ export async function recordEventIn(
       let household: string | null = null
       if (input.new_head_id) {
         const h = headOf[0]
-        if (!h) throw badInput({ vi: 'Người này không là chủ hộ nào.', en: 'This person heads no household.' }, { field: 'new_head_id' })
+        if (!h)
+          throw badInput(
+            { vi: 'Người này không là chủ hộ nào.', en: 'This person heads no household.' },
+            { field: 'new_head_id', rule: 'not-head' },
+          )
         const members = await q.membersOn(client, province, h, day)
         if (!members.includes(input.new_head_id) || input.new_head_id === input.person_id) {
           throw badInput(
             { vi: 'Chủ hộ mới phải là một thành viên khác của hộ.', en: 'The new head must be another member of the household.' },
-            { field: 'new_head_id' },
+            { field: 'new_head_id', rule: 'head-not-member' },
           )
         }
         details.new_head_id = input.new_head_id
@@ -327,7 +346,6 @@ export async function recordEventIn(
       let theirs: Derivation | undefined
       const theirsId = uuidv7()
       if (spouse) {
-        if (!(await register.getPerson(client, province, spouse, null))) throw personNotFound(spouse)
         theirs = await derivePerson(client, province, spouse, {
           extra: [{ ...mine, id: theirsId, person_id: spouse, details: { ...details, spouse_id: input.person_id, pair: base.id } }],
         })
@@ -357,6 +375,7 @@ export async function recordEventIn(
           { vi: 'Có người không thuộc hộ vào ngày tách.', en: 'Someone is not in the household on the day of the split.' },
           {
             field: 'members',
+            rule: 'not-member',
             persons: strangers,
           },
         )
@@ -364,9 +383,7 @@ export async function recordEventIn(
       if (!leaving.includes(input.head_id)) {
         throw badInput(
           { vi: 'Chủ hộ mới phải nằm trong số người tách hộ.', en: 'The new head must be one of those who split off.' },
-          {
-            field: 'head_id',
-          },
+          { field: 'head_id', rule: 'head-not-leaving' },
         )
       }
       if (h.head_person_id && leaving.includes(h.head_person_id)) {
@@ -375,21 +392,19 @@ export async function recordEventIn(
             vi: 'Chủ hộ hiện tại không thể tách đi: hãy đổi chủ hộ trước.',
             en: 'The current head cannot split off: change the head first.',
           },
-          { field: 'members' },
+          { field: 'members', rule: 'head-leaving' },
         )
       }
       if (leaving.length === members.length) {
         throw badInput(
           { vi: 'Tách hộ phải để lại ít nhất một người trong hộ cũ.', en: 'A split must leave someone in the household.' },
-          { field: 'members' },
+          { field: 'members', rule: 'household-emptied' },
         )
       }
       if (await q.householdByNumber(client, province, h.unit_code, h.era, input.household_no)) {
         throw badInput(
           { vi: `Số hộ ${input.household_no} đã có.`, en: `Household number ${input.household_no} exists already.` },
-          {
-            field: 'household_no',
-          },
+          { field: 'household_no', rule: 'household-no-taken' },
         )
       }
       const created = uuidv7()
@@ -422,14 +437,15 @@ export async function recordEventIn(
       if (input.to_household_id === input.household_id) {
         throw badInput(
           { vi: 'Hộ nhập vào phải là một hộ khác.', en: 'The household merged into must be another one.' },
-          {
-            field: 'to_household_id',
-          },
+          { field: 'to_household_id', rule: 'same-household' },
         )
       }
       const members = await q.membersOn(client, province, input.household_id, day)
       if (members.length === 0) {
-        throw badInput({ vi: 'Hộ không có ai vào ngày đó.', en: 'The household has nobody on that day.' }, { field: 'household_id' })
+        throw badInput(
+          { vi: 'Hộ không có ai vào ngày đó.', en: 'The household has nobody on that day.' },
+          { field: 'household_id', rule: 'household-empty' },
+        )
       }
       const target = await householdPlace(client, province, input.to_household_id, null)
       const places = Object.fromEntries(members.map((p) => [p, target]))
@@ -442,14 +458,12 @@ export async function recordEventIn(
       if (!members.includes(input.head_id)) {
         throw badInput(
           { vi: 'Chủ hộ mới phải là thành viên của hộ.', en: 'The new head must be a member of the household.' },
-          {
-            field: 'head_id',
-          },
+          { field: 'head_id', rule: 'head-not-member' },
         )
       }
       const head = await q.lockPerson(client, province, input.head_id)
       if (head?.died_on && head.died_on <= day) {
-        throw badInput({ vi: 'Người này đã mất.', en: 'This person has died.' }, { field: 'head_id' })
+        throw badInput({ vi: 'Người này đã mất.', en: 'This person has died.' }, { field: 'head_id', rule: 'head-deceased' })
       }
       const h = await q.lockHousehold(client, province, input.household_id)
       const event = await write({ head_id: input.head_id, previous_head_id: h?.head_person_id ?? null })
@@ -462,7 +476,10 @@ export async function recordEventIn(
       if (!person) throw personNotFound(input.person_id)
       const name = normalizeName(input.full_name)
       if (name === person.name_display) {
-        throw badInput({ vi: 'Tên mới trùng tên hiện tại.', en: 'The new name is the current name.' }, { field: 'full_name' })
+        throw badInput(
+          { vi: 'Tên mới trùng tên hiện tại.', en: 'The new name is the current name.' },
+          { field: 'full_name', rule: 'same-name' },
+        )
       }
       const details = { from: person.name_display, to: name }
       const life = await derivePerson(client, province, input.person_id, { extra: [pending(details)] })
@@ -492,7 +509,6 @@ function nameColumns(typed: string, name: string) {
 
 async function destination(index: UnitIndex, client: Queryable, province: string, to: Destination, day: string, personId: string) {
   if ('household_id' in to) {
-    if (!(await register.getHousehold(client, province, to.household_id, null))) throw householdNotFound(to.household_id)
     return { place: await householdPlace(client, province, to.household_id, to.relation_to_head ?? null), newHousehold: undefined }
   }
   const detail = to.detail ?? null
@@ -501,7 +517,7 @@ async function destination(index: UnitIndex, client: Queryable, province: string
   if (await q.householdByNumber(client, province, probe.unit_code, probe.era, to.new_household_no)) {
     throw badInput(
       { vi: `Số hộ ${to.new_household_no} đã có.`, en: `Household number ${to.new_household_no} exists already.` },
-      { field: 'new_household_no' },
+      { field: 'new_household_no', rule: 'household-no-taken' },
     )
   }
   const id = uuidv7()
@@ -553,7 +569,7 @@ async function correct(
   if (input.field === 'personal_id' && input.value && (await register.holders(client, [input.value])).size > 0) {
     throw badInput(
       { vi: 'Số định danh này đã thuộc về một người khác.', en: 'This personal ID number belongs to another person.' },
-      { field: 'value' },
+      { field: 'value', rule: 'id-held' },
     )
   }
   const details = { field: input.field, value: input.value, previous: current, reason: input.reason }
@@ -573,7 +589,7 @@ export function correctionOf(
   change: { birth?: { year: number; month: number | null; day: number | null }; sex?: 'M' | 'F' | null }
 } {
   const text = value.trim() === '' ? null : value.trim()
-  const bad = (vi: string, en: string) => badInput({ vi, en }, { field: 'value' })
+  const bad = (vi: string, en: string) => badInput({ vi, en }, { field: 'value', rule: 'value-invalid' })
   switch (field) {
     case 'full_name': {
       if (!text) throw bad('Họ tên không được để trống.', 'A name cannot be empty.')
@@ -611,29 +627,45 @@ async function revoke(
 ): Promise<Recorded> {
   const target = await q.eventById(client, province, input.event_id)
   if (!target) throw notFound({ vi: 'sự kiện', en: 'Event' }, { event_id: input.event_id })
-  if (target.kind === 'revocation') throw badInput({ vi: 'Không thể thu hồi một lần thu hồi.', en: 'A revocation cannot be revoked.' })
+  if (target.kind === 'revocation')
+    throw badInput(
+      { vi: 'Không thể thu hồi một lần thu hồi.', en: 'A revocation cannot be revoked.' },
+      { field: 'event_id', rule: 'not-revocable' },
+    )
   if (await q.isRevoked(client, province, target.id))
-    throw badInput({ vi: 'Sự kiện này đã bị thu hồi.', en: 'This event is revoked already.' })
+    throw badInput(
+      { vi: 'Sự kiện này đã bị thu hồi.', en: 'This event is revoked already.' },
+      { field: 'event_id', rule: 'already-revoked' },
+    )
   if (target.kind === 'birth') {
-    throw badInput({
-      vi: 'Không thể thu hồi khai sinh: hãy sửa thông tin bằng đính chính.',
-      en: 'A birth cannot be revoked: correct its details instead.',
-    })
+    throw badInput(
+      {
+        vi: 'Không thể thu hồi khai sinh: hãy sửa thông tin bằng đính chính.',
+        en: 'A birth cannot be revoked: correct its details instead.',
+      },
+      { field: 'event_id', rule: 'not-revocable' },
+    )
   }
   if (target.kind === 'head_change' || target.kind === 'household_split') {
-    throw badInput({
-      vi: 'Thay đổi chủ hộ và tách hộ được hoàn tác bằng một sự kiện mới (đổi chủ hộ, nhập hộ).',
-      en: 'A head change or a split is undone by a new event (head change, merge).',
-    })
+    throw badInput(
+      {
+        vi: 'Thay đổi chủ hộ và tách hộ được hoàn tác bằng một sự kiện mới (đổi chủ hộ, nhập hộ).',
+        en: 'A head change or a split is undone by a new event (head change, merge).',
+      },
+      { field: 'event_id', rule: 'not-revocable' },
+    )
   }
   const set: Record<string, unknown> = {}
   if (target.kind === 'correction' || target.kind === 'name_change') {
     const field = target.kind === 'name_change' ? 'full_name' : (target.details.field as Correctable)
     if (await q.laterChangeOf(client, province, target)) {
-      throw badInput({
-        vi: 'Trường này đã được thay đổi sau đó: hãy thu hồi thay đổi sau trước.',
-        en: 'This field changed again later: revoke the later change first.',
-      })
+      throw badInput(
+        {
+          vi: 'Trường này đã được thay đổi sau đó: hãy thu hồi thay đổi sau trước.',
+          en: 'This field changed again later: revoke the later change first.',
+        },
+        { field: 'event_id', rule: 'changed-later' },
+      )
     }
     const previous = target.kind === 'name_change' ? (target.details.from as string) : (target.details.previous as string | null)
     Object.assign(set, correctionOf(field, previous ?? '').set)
