@@ -154,7 +154,16 @@ interface Place {
 }
 
 /** What an event did, in words: where to, until when, with whom, which value. */
-export function EventSummary({ event, personName }: { event: LogEvent; personName?: (id: string) => string | undefined }) {
+export function EventSummary({
+  event,
+  personName,
+  here,
+}: {
+  event: LogEvent
+  personName?: (id: string) => string | undefined
+  /** The household whose page shows the event, when it is one. */
+  here?: string
+}) {
   const { t } = useI18n()
   const unitLabel = useUnitLabel()
   const d = event.details
@@ -243,9 +252,15 @@ export function EventSummary({ event, personName }: { event: LogEvent; personNam
     case 'household_merge': {
       const members = Array.isArray(d.members) ? d.members.length : 0
       parts.push(
-        <>
-          {members} {t('timeline.personsInto')} {household(d.to_household_id)}
-        </>,
+        here !== undefined && here === d.to_household_id ? (
+          <>
+            {members} {t('timeline.personsIntoHere')} ({household(event.household_id)})
+          </>
+        ) : (
+          <>
+            {members} {t('timeline.personsInto')} ({household(d.to_household_id)})
+          </>
+        ),
       )
       break
     }

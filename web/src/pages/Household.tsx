@@ -2,7 +2,7 @@
 // officers hand out and file. Below it the household's history in the living register (who
 // lived there when, head changes, splits, merges) and, for officers, the forms recording a
 // birth into it, a split, a merge into another household and a change of head.
-import { useMutation, useQuery } from '@tanstack/react-query'
+import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Link } from 'wouter'
 import { ApiError, api } from '../api.ts'
@@ -43,6 +43,8 @@ function useHistory(id: string, on: string | null) {
   return useQuery({
     queryKey: ['household-history', id, on],
     enabled: on === null || isDay(on),
+    // Another day keeps the list shown until its own members come.
+    placeholderData: keepPreviousData,
     queryFn: () =>
       api<HouseholdHistory>('GET', `/api/households/${encodeURIComponent(id)}/history${on ? `?on=${encodeURIComponent(on)}` : ''}`),
   })
@@ -57,7 +59,8 @@ export function HouseholdPage({ id, canRecord }: { id: string; canRecord: boolea
     queryFn: () => api<Household>('GET', `/api/households/${encodeURIComponent(id)}`),
   })
   const members = useHistory(id, on)
-  if (household.isPending) return <p>{t('app.loading')}</p>
+  // The page shows with its members, not before them (a printed list is never half empty).
+  if (household.isPending || (members.isPending && !members.isError)) return <p>{t('app.loading')}</p>
   if (household.isError) {
     const notFound = household.error instanceof ApiError && (household.error.status === 404 || household.error.status === 400)
     return (
@@ -194,7 +197,7 @@ function HouseholdHistorySection({ id }: { id: string }) {
                 <>
                   <strong>{formatDate(e.effective_on)}</strong> · {t(`event.kind.${e.kind}` as MessageKey)}
                   {e.person_id && names.get(e.person_id) ? ` (${names.get(e.person_id)})` : ''}
-                  <EventSummary event={e} personName={(p) => names.get(p)} />
+                  <EventSummary event={e} personName={(p) => names.get(p)} here={id} />
                 </>
               )
               const revocation = revoked.get(e.id)

@@ -44,6 +44,7 @@ export function PersonPage({ id, canUndo, canRecord }: { id: string; canUndo: bo
     ['person.maritalStatus', text('marital_status')],
     ['person.hometown', text('hometown')],
   ]
+  if (text('died_on')) rows.unshift(['person.diedOn', formatDate(text('died_on'))])
   return (
     <section>
       {back}

@@ -218,6 +218,8 @@ const PERSON_KINDS = [
   'confirmation',
 ] as const
 type PersonKind = (typeof PERSON_KINDS)[number]
+/** After a death only the record itself may change (the API refuses any other event from that day on). */
+const AFTER_DEATH: readonly PersonKind[] = ['correction', 'confirmation']
 
 type Destination = 'unit' | 'new' | 'existing' | 'outside'
 
@@ -277,7 +279,10 @@ function useFoundPersons(q: string) {
 export function PersonEventForm({ person }: { person: Person }) {
   const { t, lang } = useI18n()
   const invalidate = useInvalidateLiving()
-  const [kind, setKind] = useState<PersonKind>('move')
+  const died = typeof person.died_on === 'string' && person.died_on !== ''
+  const kinds = died ? AFTER_DEATH : PERSON_KINDS
+  const [chosen, setKind] = useState<PersonKind>('move')
+  const kind: PersonKind = kinds.includes(chosen) ? chosen : (kinds[0] as PersonKind)
   const [day, setDay] = useState(todayIso)
   const [document, setDocument] = useState('')
   const [f, setF] = useState<Fields>(blank)
@@ -361,7 +366,7 @@ export function PersonEventForm({ person }: { person: Person }) {
                 setLookupError(false)
               }}
             >
-              {PERSON_KINDS.map((k) => (
+              {kinds.map((k) => (
                 <option key={k} value={k}>
                   {t(`event.kind.${k}` as MessageKey)}
                 </option>
