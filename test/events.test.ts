@@ -240,6 +240,32 @@ for (const engine of await engines()) {
       const created = split.body.event.details.new_household_id
       const newHousehold = await call('GET', `/api/households/${created}`)
       assert.equal(newHousehold.body.head_person_id, leaving)
+      // Today's members follow the events: the leaver is in the new household, as its head.
+      assert.deepEqual(
+        newHousehold.body.members.map((m: Body) => [m.person_id, m.relation_to_head]),
+        [[leaving, 'Chủ hộ']],
+      )
+      const old = await call('GET', `/api/households/${household.id}`)
+      assert.ok(!old.body.members.some((m: Body) => m.person_id === leaving))
+      assert.ok(!old.body.members.some((m: Body) => m.person_id === child), 'the child born here has moved away')
+      assert.ok(
+        (await call('GET', `/api/households/${created}/history`)).body.events.some((e: Body) => e.kind === 'household_split'),
+        'the split that made it is in the new household’s history',
+      )
+
+      // A head change: the new head is marked from its day, the old one no longer.
+      const heir = (await on('2026-06-01')).find((p) => p !== head && p !== child) ?? child
+      const change = await record({ kind: 'head_change', household_id: household.id, effective_on: '2026-07-01', head_id: heir })
+      assert.equal(change.status, 201, JSON.stringify(change.body))
+      const relation = async (day: string, person: string) =>
+        ((await call('GET', `/api/households/${household.id}/history?on=${day}`)).body.members_on as Body[]).find(
+          (m) => m.person_id === person,
+        )?.relation_to_head
+      assert.equal(await relation('2026-07-01', heir), 'Chủ hộ')
+      assert.notEqual(await relation('2026-07-01', head), 'Chủ hộ')
+      assert.equal(await relation('2026-06-30', head), 'Chủ hộ')
+      const back = await record({ kind: 'head_change', household_id: household.id, effective_on: '2026-07-02', head_id: head })
+      assert.equal(back.status, 201)
       // The head cannot split off without a new head first.
       const headLeaves = await record({
         kind: 'household_split',
@@ -346,6 +372,15 @@ for (const engine of await engines()) {
         body: JSON.stringify({ kind: 'confirmation', person_id: child, effective_on: '2026-11-01' }),
       })
       assert.equal(r.status, 404)
+      // Counts: their unit's line only; another unit's detail is not theirs.
+      const [unit, token] = [...officers].find(([u]) => u !== origin) as [string, Record<string, string>]
+      const lines = (await (await fetch(`${server.url}/api/population?on=2026-11-01`, { headers: token })).json()) as Body
+      assert.deepEqual(
+        lines.lines.map((l: Body) => l.unit),
+        [unit],
+      )
+      const other = await fetch(`${server.url}/api/population?on=2026-11-01&unit=${destination}`, { headers: token })
+      assert.equal(other.status, 404)
     })
 
     test('coso population: CODE<TAB>COUNT for every unit, or one number for --unit, as the API says', async () => {

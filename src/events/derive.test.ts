@@ -113,6 +113,18 @@ test('a temporary residence covers the permanent stay while it lasts, keeping th
   assert.equal(stayOn(cut.stays, '2026-03-01'), undefined)
 })
 
+test('a move ends a temporary residence still running; moving back does not bring it back', () => {
+  const life = deriveLife(adult, [
+    ev('temporary_residence', '2026-01-10', { place: away, until: '2026-12-31' }),
+    ev('move', '2026-03-01', { place: null }),
+    ev('move', '2026-05-01', { place: { ...home, household_id: 'h7' } }),
+  ])
+  assert.deepEqual(life.problems, [])
+  assert.equal(stayOn(life.stays, '2026-02-01')?.kind, 'temporary')
+  assert.equal(stayOn(life.stays, '2026-04-01'), undefined)
+  assert.deepEqual([stayOn(life.stays, '2026-06-01')?.kind, stayOn(life.stays, '2026-06-01')?.household_id], ['permanent', 'h7'])
+})
+
 test('a birth opens the first stay of a person with no recorded place', () => {
   const born = { born_from: '2026-02-01', sex: 'M' as const, married: false, recorded: null }
   const life = deriveLife(born, [ev('birth', '2026-02-01', { place: home })])

@@ -173,6 +173,8 @@ export function deriveLife(facts: PersonFacts, events: readonly LifeEvent[]): Li
         }
         close(day)
         if (to) open(to, e)
+        // A new permanent residence ends a temporary one still running.
+        for (const t of temporary) if (t.valid_from < day && t.valid_to > day) t.valid_to = day
         break
       }
       case 'household_split':

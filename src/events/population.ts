@@ -94,6 +94,15 @@ function lines(m: Mapper, counts: { unit_code: string; era: number; placed: stri
   return [...byLine.values()].sort((a, b) => Number(a.unit.includes(':')) - Number(b.unit.includes(':')) || a.unit.localeCompare(b.unit))
 }
 
+/** Whether a line of counts concerns the caller's units (scope null: the whole province). */
+export function lineInScope(scope: string[] | null, line: string, era: Era): boolean {
+  if (scope === null) return true
+  const [prefix, code] = line.includes(':') ? (line.split(':') as [string, string]) : ['', line]
+  if (prefix === '') return scope.includes(`${code}:${era}`)
+  if (prefix === 'split') return scope.includes(`${code}:2024`)
+  return false
+}
+
 export interface Population {
   on: string
   era: Era
@@ -350,6 +359,19 @@ export async function reconcile(db: Db, on = today()): Promise<Reconciliation> {
       }
     }),
     unplaced: { households: unplacedH, persons: unplacedP },
+  }
+}
+
+/** The reconciliation of the caller's units: their old communes and units of today. */
+export function scopedReconciliation(r: Reconciliation, scope: string[] | null): Reconciliation {
+  if (scope === null) return r
+  const old = r.old.filter((o) => scope.includes(`${o.code}:2024`))
+  const unplaced = old.flatMap((o) => o.to.filter((t) => t.line.startsWith('split:')))
+  return {
+    on: r.on,
+    old,
+    new: r.new.filter((u) => scope.includes(`${u.code}:2025`)),
+    unplaced: { households: unplaced.reduce((n, t) => n + t.households, 0), persons: unplaced.reduce((n, t) => n + t.persons, 0) },
   }
 }
 

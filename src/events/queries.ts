@@ -64,10 +64,12 @@ export async function eventById(db: Queryable, province: string, id: string): Pr
   return rows[0]
 }
 
+/** A household's events: its own, the split that made it, merges and moves into it, births in it. */
 export async function householdEvents(db: Queryable, province: string, householdId: string): Promise<EventRow[]> {
   const { rows } = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM event e
-      WHERE e.province_code = $1 AND (e.household_id = $2 OR e.details->>'to_household_id' = $2::text)
+      WHERE e.province_code = $1 AND (e.household_id = $2 OR e.details->>'to_household_id' = $2::text
+        OR e.details->>'new_household_id' = $2::text OR e.details->'place'->>'household_id' = $2::text)
       ORDER BY e.effective_on, e.recorded_at`,
     [province, householdId],
   )
@@ -554,4 +556,12 @@ export async function householdsByNumber(
     [province, keys.map((k) => k.unit), keys.map((k) => k.no), keys.map((k) => k.era)],
   )
   return rows
+}
+
+export async function headOf(db: Queryable, province: string, householdId: string): Promise<string | null> {
+  const { rows } = await db.query<{ head_person_id: string | null }>(
+    'SELECT head_person_id FROM household WHERE province_code = $1 AND id = $2',
+    [province, householdId],
+  )
+  return rows[0]?.head_person_id ?? null
 }

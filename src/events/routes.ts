@@ -237,7 +237,7 @@ export const eventRoutes: RouteModule = (app, { db }) => {
         description:
           'Each living person counts once, where they lived on that day. Units are today’s (era 2025) unless `era` says 2024; a day ' +
           'before the reform counts the people then living in the area that is now the unit. Households of a split commune not yet ' +
-          'placed by an officer are on a `split:OLDCODE` line. With `unit`, that unit alone with where its count came from.',
+          'placed by an officer are on a `split:OLDCODE` line. With `unit`, that unit alone with where its count came from. Commune users see their units’ lines.',
         querystring: z.object({
           on: Day.optional(),
           era: EraParam.optional(),
@@ -252,8 +252,13 @@ export const eventRoutes: RouteModule = (app, { db }) => {
     async (request) => {
       const on = request.query.on ?? today()
       const era = request.query.era ?? 2025
-      if (request.query.unit) return population.unitPopulation(db, request.query.unit, on, era)
-      return population.population(db, on, era)
+      const scope = scopeOf(request)
+      if (request.query.unit) {
+        if (!population.lineInScope(scope, request.query.unit, era)) throw notFound({ vi: 'đơn vị này', en: 'Unit' })
+        return population.unitPopulation(db, request.query.unit, on, era)
+      }
+      const all = await population.population(db, on, era)
+      return { ...all, lines: all.lines.filter((l) => population.lineInScope(scope, l.unit, era)) }
     },
   )
 
@@ -321,7 +326,7 @@ export const eventRoutes: RouteModule = (app, { db }) => {
         response: { 200: Reconciliation, ...errors },
       },
     },
-    async (request) => population.reconcile(db, request.query.on ?? today()),
+    async (request) => population.scopedReconciliation(await population.reconcile(db, request.query.on ?? today()), scopeOf(request)),
   )
 
   app.get(
@@ -335,6 +340,10 @@ export const eventRoutes: RouteModule = (app, { db }) => {
         response: { 200: z.object({ items: z.array(Freshness) }), ...errors },
       },
     },
-    async (request) => ({ items: await population.freshness(db, request.query.on ?? today()) }),
+    async (request) => ({
+      items: (await population.freshness(db, request.query.on ?? today())).filter((f) =>
+        population.lineInScope(scopeOf(request), f.unit, 2025),
+      ),
+    }),
   )
 }

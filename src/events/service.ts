@@ -348,6 +348,15 @@ export async function recordEventIn(
       if (spouse) {
         theirs = await derivePerson(client, province, spouse, {
           extra: [{ ...mine, id: theirsId, person_id: spouse, details: { ...details, spouse_id: input.person_id, pair: base.id } }],
+        }).catch((error: unknown) => {
+          // The reason is the spouse's: say so.
+          if (!(error instanceof AppError)) throw error
+          throw new AppError(
+            error.code,
+            { vi: `Vợ/chồng: ${error.text.vi}`, en: `The spouse: ${error.text.en}` },
+            error.status,
+            error.details,
+          )
         })
       }
       const event = await write(details)
@@ -723,12 +732,37 @@ export async function timeline(db: Queryable, province: string, personId: string
   return { events: entries, stays: await q.staysOf(db, province, personId) }
 }
 
-/** Who was in a household when, its head changes, splits and merges. */
+/**
+ * The head of a household on a day, from its standing events: the head a change, a death or the
+ * split that made it named last on or before the day; before any, the head the first change replaced.
+ */
+export function headOn(events: readonly q.EventRow[], householdId: string, day: string, current: string | null): string | null {
+  const changes = standing([...events])
+    .flatMap((e) => {
+      const d = e.details
+      if (e.kind === 'head_change' && e.household_id === householdId)
+        return [{ e, head: d.head_id as string, before: d.previous_head_id as string | null }]
+      if (e.kind === 'death' && e.household_id === householdId && d.new_head_id)
+        return [{ e, head: d.new_head_id as string, before: e.person_id }]
+      if (e.kind === 'household_split' && d.new_household_id === householdId) return [{ e, head: d.head_id as string, before: null }]
+      return []
+    })
+    .sort((a, b) => a.e.effective_on.localeCompare(b.e.effective_on) || a.e.recorded_at.localeCompare(b.e.recorded_at))
+  if (changes.length === 0) return current
+  const last = changes.filter((c) => c.e.effective_on <= day).at(-1)
+  return last ? last.head : (changes[0]?.before ?? null)
+}
+
+/** Who was in a household when, its head changes, splits and merges; with `on`, its members that day, the head marked. */
 export async function householdHistory(db: Queryable, province: string, householdId: string, on?: string) {
   const stays = await q.householdStays(db, province, householdId)
   const events = await q.householdEvents(db, province, householdId)
-  const members = on ? stays.filter((s) => s.valid_from <= on && on < s.valid_to) : undefined
-  return { stays, events, members_on: members ?? null }
+  if (!on) return { stays, events, members_on: null }
+  const head = headOn(events, householdId, on, await q.headOf(db, province, householdId))
+  const members = stays
+    .filter((s) => s.valid_from <= on && on < s.valid_to)
+    .map((s) => ({ ...s, relation_to_head: s.person_id === head ? 'Chủ hộ' : s.relation_to_head === 'Chủ hộ' ? null : s.relation_to_head }))
+  return { stays, events, members_on: members }
 }
 
 export { eraOf }

@@ -264,15 +264,30 @@ export async function person(db: Queryable, province: string, id: string, scope:
   return rows[0]
 }
 
-export async function household(db: Queryable, province: string, id: string, scope: string[] | null) {
+/**
+ * A household's members on a day: whoever's stay puts them in it then (events move people in and
+ * out), and members the forms name who have no stay at all (no unit recorded). The head is the
+ * household's head now, whatever relation a form gave.
+ */
+const membersOn = (h: string, day: string) => `(
+  SELECT s.person_id, s.relation_to_head FROM stay s
+   WHERE s.province_code = ${h}.province_code AND s.household_id = ${h}.id AND s.valid_from <= ${day} AND s.valid_to > ${day}
+  UNION
+  SELECT m.person_id, m.relation_to_head FROM household_member m
+   WHERE m.province_code = ${h}.province_code AND m.household_id = ${h}.id
+     AND NOT EXISTS (SELECT 1 FROM stay x WHERE x.province_code = m.province_code AND x.person_id = m.person_id))`
+
+export async function household(db: Queryable, province: string, id: string, scope: string[] | null, day: string) {
   const { rows } = await db.query(
     `SELECT h.id, h.unit_code, h.era, h.household_no, h.head_person_id, h.head_name, h.head_national_id, h.address, h.created_at,
-            COALESCE((SELECT json_agg(json_build_object('person_id', p.id, 'name', p.name_display, 'relation_to_head', m.relation_to_head,
-                'birth_year', p.birth_year, 'sex', p.sex) ORDER BY (m.relation_to_head = 'Chủ hộ') DESC, p.birth_year NULLS LAST, p.id)
-              FROM household_member m JOIN person p ON p.province_code = m.province_code AND p.id = m.person_id
-             WHERE m.province_code = h.province_code AND m.household_id = h.id), '[]') AS members
+            COALESCE((SELECT json_agg(json_build_object('person_id', p.id, 'name', p.name_display, 'relation_to_head', r.relation,
+                'birth_year', p.birth_year, 'sex', p.sex) ORDER BY (r.relation = 'Chủ hộ') DESC, p.birth_year NULLS LAST, p.id)
+              FROM ${membersOn('h', '$4::date')} mm
+              JOIN person p ON p.province_code = h.province_code AND p.id = mm.person_id
+              CROSS JOIN LATERAL (SELECT CASE WHEN p.id = h.head_person_id THEN 'Chủ hộ' WHEN mm.relation_to_head = 'Chủ hộ' THEN NULL
+                                         ELSE mm.relation_to_head END AS relation) r), '[]') AS members
        FROM household h WHERE h.province_code = $1 AND h.id = $2 AND ($3::text[] IS NULL OR (h.unit_code || ':' || h.era) = ANY($3::text[]))`,
-    [province, id, scope],
+    [province, id, scope, day],
   )
   return rows[0]
 }
@@ -282,16 +297,17 @@ export async function households(
   province: string,
   filter: { unit?: string | undefined; era?: number | undefined; no?: string | undefined; after?: string | undefined; limit: number },
   scope: string[] | null,
+  day: string,
 ) {
   const { rows } = await db.query(
     `SELECT h.id, h.unit_code, h.era, h.household_no, h.head_person_id, h.head_name, h.address,
-            (SELECT count(*)::int FROM household_member m WHERE m.province_code = h.province_code AND m.household_id = h.id) AS members
+            (SELECT count(*)::int FROM ${membersOn('h', '$8::date')} mm) AS members
        FROM household h
       WHERE h.province_code = $1 AND ($2::text IS NULL OR h.unit_code = $2) AND ($3::smallint IS NULL OR h.era = $3)
         AND ($4::text IS NULL OR h.household_no = $4) AND ($5::uuid IS NULL OR h.id > $5)
         AND ($7::text[] IS NULL OR (h.unit_code || ':' || h.era) = ANY($7::text[]))
       ORDER BY h.id LIMIT $6`,
-    [province, filter.unit ?? null, filter.era ?? null, filter.no ?? null, filter.after ?? null, filter.limit, scope],
+    [province, filter.unit ?? null, filter.era ?? null, filter.no ?? null, filter.after ?? null, filter.limit, scope, day],
   )
   return rows
 }

@@ -1,6 +1,7 @@
 // register's functions for other modules. The importer hands it persons, households,
 // residences and relationships to add in its transaction; reads come later in this file.
 import type pg from 'pg'
+import { today } from '../geo/eras.ts'
 import { type Gazetteer, gazetteer } from '../geo/service.ts'
 import type { Db, Queryable } from '../platform/db.ts'
 import { badInput } from '../platform/errors.ts'
@@ -297,7 +298,7 @@ export async function getPerson(db: Queryable, province: string, id: string, sco
 }
 
 export async function getHousehold(db: Queryable, province: string, id: string, scope: Scope) {
-  return /^[0-9a-f-]{36}$/i.test(id) ? q.household(db, province, id, scope) : undefined
+  return /^[0-9a-f-]{36}$/i.test(id) ? q.household(db, province, id, scope, today()) : undefined
 }
 
 export async function listHouseholds(
@@ -306,7 +307,7 @@ export async function listHouseholds(
   filter: { unit?: string | undefined; era?: number | undefined; no?: string | undefined; after?: string | undefined; limit: number },
   scope: Scope,
 ) {
-  return q.households(db, province, filter, scope)
+  return q.households(db, province, filter, scope, today())
 }
 
 export interface UnitToday {
