@@ -45,8 +45,10 @@ function useHistory(id: string, on: string | null) {
     enabled: on === null || isDay(on),
     // Another day keeps the list shown until its own members come.
     placeholderData: keepPreviousData,
-    queryFn: () =>
-      api<HouseholdHistory>('GET', `/api/households/${encodeURIComponent(id)}/history${on ? `?on=${encodeURIComponent(on)}` : ''}`),
+    queryFn: () => {
+      const day = on ? `?on=${encodeURIComponent(on)}` : ''
+      return api<HouseholdHistory>('GET', `/api/households/${encodeURIComponent(id)}/history${day}`)
+    },
   })
 }
 
