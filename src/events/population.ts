@@ -394,36 +394,22 @@ export async function freshness(db: Db, on = today()): Promise<Freshness[]> {
   const since = `${Number(on.slice(0, 4)) - 1}${on.slice(4)}`
   const rows = await q.freshness(db.pool, provinceCode(), on, since)
   const headless = await q.headlessHouseholds(db.pool, provinceCode())
-  const out = new Map<string, Freshness & { confirmed: number }>(
-    m.units.map((u) => [
-      u.code,
-      {
-        unit: u.code,
-        name: u.name,
-        persons: 0,
-        confirmed: 0,
-        confirmed_share: null,
-        awaiting_number: 0,
-        temporary_expired: 0,
-        over_100_unconfirmed: 0,
-        households_without_head: 0,
-      },
-    ]),
-  )
+  const empty = (unit: string, name: string | null) => ({
+    unit,
+    name,
+    persons: 0,
+    confirmed: 0,
+    confirmed_share: null,
+    awaiting_number: 0,
+    temporary_expired: 0,
+    over_100_unconfirmed: 0,
+    households_without_head: 0,
+  })
+  const out = new Map<string, Freshness & { confirmed: number }>(m.units.map((u) => [u.code, empty(u.code, u.name)]))
   const row = (unit: string) => {
     let f = out.get(unit)
     if (!f) {
-      f = {
-        unit,
-        name: null,
-        persons: 0,
-        confirmed: 0,
-        confirmed_share: null,
-        awaiting_number: 0,
-        temporary_expired: 0,
-        over_100_unconfirmed: 0,
-        households_without_head: 0,
-      }
+      f = empty(unit, null)
       out.set(unit, f)
     }
     return f

@@ -221,6 +221,10 @@ export async function householdStays(db: Queryable, province: string, householdI
   return rows
 }
 
+/** A stay (alias s) of a split commune with the unit an officer placed its household (or person) in: sp.unit_code. */
+const PLACED = `LEFT JOIN split_placement sp ON sp.province_code = s.province_code AND sp.subject_id = COALESCE(s.household_id, s.person_id)
+            AND sp.old_code = s.unit_code AND s.era = 2024`
+
 export interface PlaceCount {
   unit_code: string
   era: number
@@ -234,8 +238,7 @@ export async function populationOn(db: Queryable, province: string, day: string)
   const { rows } = await db.query<PlaceCount>(
     `SELECT s.unit_code, s.era, sp.unit_code AS placed, count(*)::int AS persons
        FROM stay s
-       LEFT JOIN split_placement sp ON sp.province_code = s.province_code AND sp.subject_id = COALESCE(s.household_id, s.person_id)
-            AND sp.old_code = s.unit_code AND s.era = 2024
+       ${PLACED}
       WHERE s.province_code = $1 AND s.valid_from <= $2 AND s.valid_to > $2
       GROUP BY 1, 2, 3`,
     [province, day],
@@ -263,7 +266,7 @@ export async function splitSubjects(db: Queryable, province: string, oldCodes: s
             COALESCE(h.address, min(s.detail)) AS address, s.unit_code AS old_code, count(*)::int AS persons, sp.unit_code AS placed
        FROM stay s
        LEFT JOIN household h ON h.province_code = s.province_code AND h.id = s.household_id
-       LEFT JOIN split_placement sp ON sp.province_code = s.province_code AND sp.subject_id = COALESCE(s.household_id, s.person_id) AND sp.old_code = s.unit_code
+       ${PLACED}
       WHERE s.province_code = $1 AND s.era = 2024 AND s.unit_code = ANY($2::text[]) AND s.valid_from <= $3 AND s.valid_to > $3
       GROUP BY 1, 2, 3, h.address, 5, 7
       ORDER BY 5, 4, 1`,
@@ -314,8 +317,7 @@ export async function freshness(db: Queryable, province: string, day: string, si
                    WHERE x.province_code = e.province_code AND x.person_id = e.person_id)))::int AS temporary_expired
        FROM stay s
        JOIN person p ON p.province_code = s.province_code AND p.id = s.person_id
-       LEFT JOIN split_placement sp ON sp.province_code = s.province_code AND sp.subject_id = COALESCE(s.household_id, s.person_id)
-            AND sp.old_code = s.unit_code AND s.era = 2024
+       ${PLACED}
       WHERE s.province_code = $1 AND s.valid_from <= $2 AND s.valid_to > $2
       GROUP BY 1, 2, 3`,
     [province, day, since],
@@ -477,8 +479,7 @@ export async function householdsOn(db: Queryable, province: string, day: string)
     `SELECT s.unit_code, s.era, sp.unit_code AS placed, count(*)::int AS persons,
             COALESCE(array_agg(DISTINCT s.household_id) FILTER (WHERE s.household_id IS NOT NULL), '{}') AS household_ids
        FROM stay s
-       LEFT JOIN split_placement sp ON sp.province_code = s.province_code AND sp.subject_id = COALESCE(s.household_id, s.person_id)
-            AND sp.old_code = s.unit_code AND s.era = 2024
+       ${PLACED}
       WHERE s.province_code = $1 AND s.valid_from <= $2 AND s.valid_to > $2
       GROUP BY 1, 2, 3`,
     [province, day],
