@@ -180,9 +180,11 @@ async function plan(db: Db, requests: number, seed: string): Promise<{ units: st
   )
   const motherIds = new Set(mothers.map((m) => m.person_id))
   const others = people.filter((p) => !motherIds.has(p.person_id))
-  const { rows: homes } = await db.pool.query<{ id: string; unit_code: string }>(
-    'SELECT id, unit_code FROM household WHERE province_code = $1 AND era = 2025 ORDER BY md5(id::text || $2) LIMIT 500',
-    [province, seed],
+  // Households a person may move into: the officer's own (an event may name no household outside them).
+  const { rows: homes } = await db.pool.query<{ id: string }>(
+    `SELECT id FROM household WHERE province_code = $1 AND (unit_code || ':' || era) = ANY($2::text[])
+      ORDER BY md5(id::text || $3) LIMIT 500`,
+    [province, [...keys], seed],
   )
   const index = await unitIndex(db.kysely)
   const today2025 = index.list({ on: now, province, level: 'commune' }).map((u) => u.code)
@@ -234,11 +236,12 @@ async function plan(db: Db, requests: number, seed: string): Promise<{ units: st
     if (kind === 'move') {
       const r = i % 10
       const home = homes[i % homes.length]
+      // Into another household of the commune, a new household of their own there, or another commune.
       const to =
-        r < 4 && home && home.unit_code !== p.unit_code
+        r < 4 && home && home.id !== p.household_id
           ? { household_id: home.id, relation_to_head: 'Khác' }
           : r < 6
-            ? { unit_code: elsewhere(), detail: `Số ${i % 97}, tổ ${i % 13}`, new_household_no: `B${tag}-${i}` }
+            ? { unit_code: units[i % units.length], detail: `Số ${i % 97}, tổ ${i % 13}`, new_household_no: `B${tag}-${i}` }
             : { unit_code: elsewhere(), detail: `Số ${i % 97}, tổ ${i % 13}` }
       planned.push({ kind, body: r === 9 ? { ...base, outside: 'Hà Nội' } : { ...base, to } })
     } else if (kind === 'temporary_residence') {

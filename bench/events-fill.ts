@@ -380,7 +380,8 @@ export async function addEvents(db: Db, options: FillOptions = {}): Promise<Fill
       if (derived.problems.length > 0) throw refusal(p.id, derived.problems)
       writeStays(p.id, derived.stays)
       for (const e of life) confirmed = Math.max(confirmed, dayNo(e.effective_on))
-      const now = stayOn(derived.stays, to) ?? derived.stays.at(-1)
+      // As saveLife: someone who left the province lives in none of its units; the dead keep their last one.
+      const now = stayOn(derived.stays, to) ?? (derived.died_on ? derived.stays.at(-1) : undefined)
       changed.push({
         id: p.id,
         unit_code: now?.unit_code ?? null,

@@ -65,14 +65,15 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 }
 
 /**
- * Persons living in the province on a day, from persons and the event log alone: a place of
- * residence recorded (a form's or a birth's), born by then, not dead by then, not moved out of
- * the province by then (the fill moves nobody back in).
+ * Persons living in the province on a day, from persons, their forms' residences and the event
+ * log alone: a place of residence recorded (by a form or a birth), born by then, not dead by
+ * then, not moved out of the province by then (the fill moves nobody back in).
  */
 async function livingOn(db: Db, day: string): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM person p
-      WHERE p.province_code = $1 AND p.unit_code IS NOT NULL
+      WHERE p.province_code = $1
+        AND (p.origin_event_id IS NOT NULL OR EXISTS (SELECT 1 FROM residence r WHERE r.province_code = p.province_code AND r.person_id = p.id))
         AND (p.birth_year IS NULL OR make_date(p.birth_year, COALESCE(p.birth_month, 1), COALESCE(p.birth_day, 1)) <= $2::date)
         AND (p.died_on IS NULL OR p.died_on > $2::date)
         AND NOT EXISTS (SELECT 1 FROM event e WHERE e.province_code = p.province_code AND e.person_id = p.id AND e.kind = 'move'
