@@ -172,6 +172,11 @@ try {
     console.log(line('populationOn (its SQL)', sqlOnly))
     console.log(line('GROUP BY unit_code, era', grouped))
     console.log(line('count(*)', counted))
+    const inForce = (await db.pool.query<{ n: number }>(RAW_COUNT.replace('count(*)', 'count(*)::int AS n'), [provinceCode(), dates[0]]))
+      .rows[0]?.n
+    console.log(
+      `  (on ${dates[0]}, ${inForce?.toLocaleString('en')} of ${size?.stays.toLocaleString('en')} stays are in force: a scan of the table is the plan, no index narrows it)`,
+    )
 
     console.log('sanity: each day’s total (both eras) against persons living that day counted from persons and events:')
     for (const day of dates) {
