@@ -10,9 +10,10 @@
 // embedded engine (PGlite), each with its own figure. The server runs in a child process.
 //
 // Run: npm run bench:event-write [-- --database-url URL] [-- --requests 3000] [-- --engine postgresql|pglite]
+//        [-- --small-persons 20000] [-- --small-requests 1000]
 // --database-url: a database kept by `npm run bench:population -- --keep`; the bench writes into a
 // copy of it (CREATE DATABASE … TEMPLATE), so every run starts from the same register. Without it
-// the province is generated, imported and given its events first (minutes).
+// the province (--persons) is generated, imported and given its events first (20 minutes or so).
 import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'

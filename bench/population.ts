@@ -12,7 +12,7 @@
 // through POST /api/events, is measured by bench/event-write.ts.
 //
 // Run: npm run bench:population [-- --persons 1400000] [-- --reps 15] [-- --explain]
-// Importing 1.4 million forms takes minutes: --keep leaves the file and the database behind and
+// Importing 1.4 million forms takes 10–20 minutes on a 2-core machine: --keep leaves the file and the database behind and
 // prints how to run again on them (--dir DIR --database-url URL), also for bench:event-write.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
