@@ -280,7 +280,11 @@ for (const engine of await engines()) {
 
     test('the split communes: unplaced households on their own line until placed, then counts reconcile', async () => {
       const queue = (await call('GET', '/api/reorganisation/queue')).body.communes as Body[]
-      assert.equal(queue.length, 12, 'the twelve communes the reform split')
+      // The twelve communes the reform split, and two dissolved on 1 Nov 2024 into two of them.
+      assert.deepEqual(
+        queue.map((c) => c.old_code),
+        ['06655', '06799', '06802', '06820', '06853', '06868', '06877', '06880', '06886', '06946', '07042', '07072', '07093', '07180'],
+      )
       const withHouseholds = queue.filter((c) => c.households > 0)
       assert.ok(withHouseholds.length >= 8, `split communes with households: ${withHouseholds.length}`)
       const day = '2026-11-01'
@@ -342,6 +346,28 @@ for (const engine of await engines()) {
       })
       assert.equal(undo.body.placed, back.hamlets[0].households)
       assert.ok(((await lines(day)).get(`split:${back.old_code}`) ?? 0) > 0)
+    })
+
+    test('a commune dissolved on 1 Nov 2024 into one the 2025 reform split: counted, queued and placed like its successor', async () => {
+      const person = ((await call('GET', '/api/persons?limit=5')).body.items as Body[]).find((p) => p.id !== child)
+      // Xã Cẩm Hải (06802), dissolved on 1 Nov 2024, went wholly to Xã Hải Hòa (06799), which the 2025 reform split.
+      const move = await record({ kind: 'move', person_id: person.id, effective_on: '2024-10-01', to: { unit_code: '06802', era: 2024 } })
+      assert.equal(move.status, 201, JSON.stringify(move.body))
+      assert.equal((await lines('2026-11-01')).get('split:06802'), 1)
+      const old = await call('GET', '/api/population?on=2024-10-15&era=2024')
+      const oldLines = new Map((old.body.lines as Line[]).map((l) => [l.unit, l.persons]))
+      assert.equal(oldLines.get('unknown:06802'), undefined, 'counted in the commune it went to')
+      const queue = (await call('GET', '/api/reorganisation/queue')).body.communes as Body[]
+      const dissolved = queue.find((c) => c.old_code === '06802')
+      assert.ok(dissolved, 'in the work queue')
+      assert.equal(dissolved.unplaced_households, 1)
+      const placed = await call('POST', '/api/reorganisation/placements', {
+        old_code: '06802',
+        unit_code: dissolved.successors[0].code,
+        hamlet: null,
+      })
+      assert.equal(placed.status, 200, JSON.stringify(placed.body))
+      assert.equal((await lines('2026-11-01')).get('split:06802'), undefined)
     })
 
     test('freshness per commune: confirmed share, births awaiting a number', async () => {

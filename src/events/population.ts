@@ -14,6 +14,8 @@ import * as q from './queries.ts'
 
 /** The last day of the 2024 map, whose communes the 2024 view lists. */
 const LAST_2024_DAY = eraDate(2024)
+/** The last day before the 1 Nov 2024 mergers. */
+const BEFORE_2024_11 = '2024-10-31'
 
 export interface Line {
   /**
@@ -49,7 +51,7 @@ export async function mapper(db: Db, era: Era): Promise<Mapper> {
     const key = `${code}|${recordedEra}|${placed ?? ''}`
     let line = cache.get(key)
     if (line === undefined) {
-      line = era === 2025 ? line2025(g, known, code, recordedEra, placed) : line2024(known, predecessors, code, recordedEra)
+      line = era === 2025 ? line2025(g, known, code, recordedEra, placed) : line2024(g, known, predecessors, code, recordedEra)
       cache.set(key, line)
     }
     return line
@@ -65,8 +67,18 @@ function line2025(g: Gazetteer, known: Set<string>, code: string, era: number, p
   return placed && t.candidates.includes(placed) ? placed : `split:${code}`
 }
 
-function line2024(known: Set<string>, predecessors: Map<string, string[]>, code: string, era: number): string {
-  if (era === 2024) return known.has(code) ? code : `unknown:${code}`
+function line2024(g: Gazetteer, known: Set<string>, predecessors: Map<string, string[]>, code: string, era: number): string {
+  if (era === 2024) {
+    if (known.has(code)) return code
+    // A commune dissolved on 1 Nov 2024 counts in the one commune it went to wholly.
+    const version = g.index
+      .versions(code)
+      .filter((v) => v.era === 2024)
+      .at(-1)
+    const next = version ? g.next(code, version.valid_from) : []
+    const only = next[0]
+    return next.length === 1 && only?.portion === 'whole' && known.has(only.code) ? only.code : `unknown:${code}`
+  }
   const from = predecessors.get(code) ?? []
   return from.length === 1 ? (from[0] as string) : `new:${code}`
 }
@@ -193,7 +205,11 @@ export interface SplitCommune {
 /** The old communes the reform split, each with the hamlets of its households living there today. */
 async function splitCommunes(g: Gazetteer, scope: string[] | null) {
   const out: { code: string; name: string; successors: { code: string; name: string }[] }[] = []
-  for (const u of g.index.list({ on: LAST_2024_DAY, province: provinceCode(), level: 'commune' })) {
+  // The communes of 2024 in both of its maps: before 1 Nov 2024 (the six dissolved then) and after.
+  const before = g.index.list({ on: BEFORE_2024_11, province: provinceCode(), level: 'commune' })
+  const after = g.index.list({ on: LAST_2024_DAY, province: provinceCode(), level: 'commune' })
+  const communes = [...new Map([...before, ...after].map((u) => [u.code, u])).values()].sort((a, b) => a.code.localeCompare(b.code))
+  for (const u of communes) {
     if (scope && !scope.includes(`${u.code}:2024`)) continue
     const t = unitToday(g, u.code, 2024, null)
     if (t.unit === null && t.candidates.length > 0) {

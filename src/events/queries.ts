@@ -64,12 +64,13 @@ export async function eventById(db: Queryable, province: string, id: string): Pr
   return rows[0]
 }
 
-/** A household's events: its own, the split that made it, merges and moves into it, births in it. */
+/** A household's events: its own, the split that made it, merges and moves into it, births in it (see event_other_household_idx). */
 export async function householdEvents(db: Queryable, province: string, householdId: string): Promise<EventRow[]> {
   const { rows } = await db.query<EventRow>(
     `SELECT ${EVENT_COLUMNS} FROM event e
-      WHERE e.province_code = $1 AND (e.household_id = $2 OR e.details->>'to_household_id' = $2::text
-        OR e.details->>'new_household_id' = $2::text OR e.details->'place'->>'household_id' = $2::text)
+      WHERE e.province_code = $1
+        AND (e.household_id = $2
+          OR COALESCE(e.details->>'to_household_id', e.details->>'new_household_id', e.details->'place'->>'household_id') = $2::text)
       ORDER BY e.effective_on, e.recorded_at`,
     [province, householdId],
   )

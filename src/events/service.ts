@@ -4,7 +4,7 @@ import type pg from 'pg'
 import type { Actor } from '../access/service.ts'
 import { eraOf, today } from '../geo/eras.ts'
 import type { UnitIndex } from '../geo/unit-index.ts'
-import { normalizeName, parseDate, splitName } from '../intake/values.ts'
+import { fromList, MARITAL_STATUSES, normalizeName, parseDate, splitName } from '../intake/values.ts'
 import { provinceCode } from '../platform/config.ts'
 import type { Queryable } from '../platform/db.ts'
 import { AppError, badInput, notFound } from '../platform/errors.ts'
@@ -96,7 +96,8 @@ async function derivePerson(
     {
       born_from: birth.year === null ? null : bornFrom({ birth_year: birth.year, birth_month: birth.month, birth_day: birth.day }),
       sex: change.sex === undefined ? person.sex : change.sex,
-      married: person.recorded_marital === 'Đã kết hôn',
+      // As the importer reads it: "da ket hon" is "Đã kết hôn".
+      married: fromList(MARITAL_STATUSES, person.recorded_marital ?? '') === 'Đã kết hôn',
       recorded: recorded
         ? {
             unit_code: recorded.unit_code,

@@ -201,6 +201,8 @@ export async function unitWithPredecessors(db: Db, code: string, when: When = {}
 export interface Gazetteer {
   index: UnitIndex
   successors(code: string, validFrom: string): Successor[]
+  /** The units a unit-period went to in one step (the next reform only). */
+  next(code: string, validFrom: string): { code: string; valid_from: string; portion: Portion }[]
   resolveAddress(text: string, on?: string): Resolution
 }
 
@@ -210,6 +212,8 @@ export async function gazetteer(db: Db): Promise<Gazetteer> {
   return {
     index,
     successors: (code, validFrom) => walkSuccessors(index, graph, code, validFrom),
+    next: (code, validFrom) =>
+      (graph.get(`${code}@${validFrom}`) ?? []).map((s) => ({ code: s.code, valid_from: s.valid_from, portion: s.portion })),
     resolveAddress: (text, on) => resolveText(text, index.byShortFold(addressKeys(text)), on, provinceCode()),
   }
 }
