@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { checkStep, completeOn, nextStates, STATES, type State } from './applications.ts'
+
+const adult = { age: 30 }
+const child = { age: 5 }
+
+test('the way forward for an adult: capture, send, produce, arrive, hand over', () => {
+  const way: State[] = ['received', 'biometrics_captured', 'sent_for_production', 'produced', 'arrived', 'handed_over']
+  for (let i = 0; i + 1 < way.length; i++) {
+    assert.equal(checkStep(way[i] as State, way[i + 1] as State, adult, { receiver: 'Nguyễn Văn A' }), null, `${way[i]} → ${way[i + 1]}`)
+  }
+  assert.equal(checkStep('received', 'sent_for_production', adult)?.code, 'order', 'no production without biometrics')
+  assert.equal(checkStep('produced', 'handed_over', adult, { receiver: 'A' })?.code, 'order', 'no hand-over before it arrives')
+})
+
+test('an application for a 5-year-old skips biometrics', () => {
+  assert.equal(checkStep('received', 'biometrics_captured', child)?.code, 'under-biometrics-age')
+  assert.equal(checkStep('received', 'sent_for_production', child), null)
+  assert.ok(!nextStates('received', child).includes('biometrics_captured'))
+  assert.ok(nextStates('received', child).includes('sent_for_production'))
+  // From the sixth birthday on, biometrics again.
+  assert.equal(checkStep('received', 'biometrics_captured', { age: 6 }), null)
+  assert.equal(checkStep('received', 'sent_for_production', { age: 6 })?.code, 'order')
+})
+
+test('a hand-over names who received the card; a cancellation and a return give their reason', () => {
+  assert.equal(checkStep('arrived', 'handed_over', adult)?.code, 'receiver-needed')
+  assert.equal(checkStep('arrived', 'handed_over', adult, { receiver: '  ' })?.code, 'receiver-needed')
+  assert.equal(checkStep('received', 'cancelled', adult)?.code, 'reason-needed')
+  assert.equal(checkStep('received', 'cancelled', adult, { reason: 'Người dân rút hồ sơ' }), null)
+  assert.equal(checkStep('biometrics_captured', 'returned_for_correction', adult)?.code, 'reason-needed')
+  assert.equal(checkStep('biometrics_captured', 'returned_for_correction', adult, { reason: 'Ảnh mờ' }), null)
+  assert.equal(checkStep('produced', 'returned_for_correction', adult, { reason: 'x' })?.code, 'not-correctable')
+  assert.equal(checkStep('returned_for_correction', 'received', adult), null)
+  assert.equal(checkStep('arrived', 'received', adult)?.code, 'order')
+})
+
+test('nothing follows a hand-over or a cancellation; every refusal says why in both languages', () => {
+  for (const final of ['handed_over', 'cancelled'] as const) {
+    assert.deepEqual(nextStates(final, adult), [])
+    assert.equal(checkStep(final, 'cancelled', adult, { reason: 'x' })?.code, 'final')
+  }
+  for (const from of STATES) {
+    for (const to of STATES) {
+      const r = checkStep(from, to, adult)
+      if (r) assert.ok(r.vi.length > 0 && r.en.length > 0 && r.vi !== r.en, `${from} → ${to}`)
+    }
+  }
+})
+
+test('the file is complete when biometrics are captured (at reception under 6), again after a correction', () => {
+  const steps = [
+    { state: 'received' as const, on: '2026-02-02' },
+    { state: 'biometrics_captured' as const, on: '2026-02-03' },
+    { state: 'sent_for_production' as const, on: '2026-02-04' },
+  ]
+  assert.equal(completeOn(steps, adult), '2026-02-03')
+  assert.equal(completeOn(steps.slice(0, 1), adult), null)
+  assert.equal(completeOn(steps.slice(0, 1), child), '2026-02-02')
+  const corrected = [
+    ...steps.slice(0, 2),
+    { state: 'returned_for_correction' as const, on: '2026-02-05' },
+    { state: 'received' as const, on: '2026-02-10' },
+  ]
+  assert.equal(completeOn(corrected, adult), null)
+  assert.equal(completeOn([...corrected, { state: 'biometrics_captured', on: '2026-02-11' }], adult), '2026-02-11')
+})
