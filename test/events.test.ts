@@ -290,6 +290,8 @@ for (const engine of await engines()) {
       const day = '2026-11-01'
       const beforePlacing = await lines(day)
       for (const c of withHouseholds) assert.ok((beforePlacing.get(`split:${c.old_code}`) ?? 0) > 0, c.old_code)
+      const splitRows = ((await call('GET', '/api/overview')).body.items as Body[]).filter((u) => u.unit.startsWith('split:'))
+      assert.ok(splitRows.length >= withHouseholds.length && splitRows.every((u) => u.households > 0))
       const open = (await call('GET', `/api/reorganisation/reconciliation?on=${day}`)).body
       assert.ok(open.unplaced.households > 0)
 
@@ -318,6 +320,14 @@ for (const engine of await engines()) {
         [],
       )
       assert.equal(total(afterPlacing), total(beforePlacing), 'nobody lost or counted twice')
+      // The overview follows the placements, its persons as the population of today says.
+      const overview = (await call('GET', '/api/overview')).body.items as Body[]
+      assert.deepEqual(
+        overview.filter((u) => u.unit.startsWith('split:')),
+        [],
+      )
+      const today = await lines(new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10))
+      for (const u of overview) assert.equal(u.persons, today.get(u.unit) ?? 0, u.unit)
 
       const r = (await call('GET', `/api/reorganisation/reconciliation?on=${day}`)).body
       assert.deepEqual(r.unplaced, { households: 0, persons: 0 })

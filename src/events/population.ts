@@ -183,6 +183,30 @@ export async function unitPopulation(db: Db, unit: string, on: string, era: Era 
   }
 }
 
+export interface UnitCount {
+  /** A unit of today, or `split:OLDCODE` for a split commune's people and households not placed yet. */
+  unit: string
+  persons: number
+  households: number
+}
+
+/**
+ * Living persons (their stays of today) and households (by the unit they were recorded in, with
+ * their placement) per unit of today, within the caller's units: the overview's table.
+ */
+export async function overview(db: Db, scope: string[] | null): Promise<UnitCount[]> {
+  const m = await mapper(db, 2025)
+  const out = new Map<string, UnitCount>()
+  const add = (line: string, field: 'persons' | 'households', n: number) => {
+    const row = out.get(line) ?? { unit: line, persons: 0, households: 0 }
+    row[field] += n
+    out.set(line, row)
+  }
+  for (const c of await q.populationOn(db.pool, provinceCode(), today())) add(m.lineOf(c.unit_code, c.era, c.placed), 'persons', c.persons)
+  for (const h of await q.householdCounts(db.pool, provinceCode())) add(m.lineOf(h.unit_code, h.era, h.placed), 'households', h.n)
+  return [...out.values()].filter((r) => lineInScope(scope, r.unit, 2025)).sort((a, b) => a.unit.localeCompare(b.unit))
+}
+
 // ——— the 2025 reorganisation ———
 
 export interface SplitCommune {

@@ -567,3 +567,16 @@ export async function headOf(db: Queryable, province: string, householdId: strin
   )
   return rows[0]?.head_person_id ?? null
 }
+
+/** Households by the unit they were recorded in and, for a split commune's, their placement. */
+export async function householdCounts(db: Queryable, province: string) {
+  const { rows } = await db.query<{ unit_code: string; era: number; placed: string | null; n: number }>(
+    `SELECT h.unit_code, h.era, sp.unit_code AS placed, count(*)::int AS n
+       FROM household h
+       LEFT JOIN split_placement sp ON sp.province_code = h.province_code AND sp.subject_id = h.id AND sp.old_code = h.unit_code AND h.era = 2024
+      WHERE h.province_code = $1
+      GROUP BY 1, 2, 3`,
+    [province],
+  )
+  return rows
+}

@@ -383,16 +383,3 @@ export async function exportPersons(
   )
   return rows
 }
-
-/** Living persons by the unit they live in as last recorded, and households by their unit. */
-export async function unitCounts(db: Queryable, province: string) {
-  const persons = await db.query<{ unit_code: string | null; era: number | null; n: number }>(
-    `SELECT unit_code, unit_era AS era, count(*)::int AS n FROM person WHERE province_code = $1 AND died_on IS NULL GROUP BY 1, 2`,
-    [province],
-  )
-  const households = await db.query<{ unit_code: string; era: number; n: number }>(
-    `SELECT unit_code, era, count(*)::int AS n FROM household WHERE province_code = $1 GROUP BY 1, 2`,
-    [province],
-  )
-  return { persons: persons.rows, households: households.rows }
-}

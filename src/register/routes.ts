@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { scopeOf, seesSensitive } from '../access/guard.ts'
 import { maskSensitive } from '../access/roles.ts'
 import { audited } from '../access/service.ts'
+import * as population from '../events/population.ts'
 import * as geo from '../geo/service.ts'
 import { provinceCode } from '../platform/config.ts'
 import { notFound } from '../platform/errors.ts'
@@ -104,14 +105,14 @@ export const registerRoutes: RouteModule = (app, { db }) => {
         tags,
         summary: 'Persons and households per unit of today / Tổng hợp theo đơn vị',
         description:
-          'Old-era units are counted in the unit they became; people of a split commune not yet placed are on a `split:OLDCODE` line. Only the caller’s units.',
+          'Persons living today and households; old-era units are counted in the unit they became; people and households of a split commune not yet placed by an officer are on a `split:OLDCODE` line. Only the caller’s units.',
         response: {
           200: z.object({ items: z.array(z.object({ unit: z.string(), persons: z.number(), households: z.number() })) }),
           ...errors,
         },
       },
     },
-    async (request) => ({ items: await register.unitSummary(db, provinceCode(), scopeOf(request)) }),
+    async (request) => ({ items: await population.overview(db, scopeOf(request)) }),
   )
 
   app.get(

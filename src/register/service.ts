@@ -2,7 +2,7 @@
 // residences and relationships to add in its transaction; reads come later in this file.
 import type pg from 'pg'
 import { today } from '../geo/eras.ts'
-import { type Gazetteer, gazetteer } from '../geo/service.ts'
+import type { Gazetteer } from '../geo/service.ts'
 import type { Db, Queryable } from '../platform/db.ts'
 import { badInput } from '../platform/errors.ts'
 import { uuidv7 } from '../platform/ids.ts'
@@ -338,32 +338,4 @@ export function unitToday(g: Gazetteer, code: string | null, era: number | null,
   const only = successors[0]
   if (successors.length === 1 && only?.portion === 'whole') return { unit: only.code, candidates: [] }
   return { unit: null, candidates: successors.map((s) => s.code) }
-}
-
-export interface UnitSummary {
-  /** A unit in force today, or `split:OLDCODE` for people of a split old commune not placed yet. */
-  unit: string
-  persons: number
-  households: number
-}
-
-/**
- * Persons and households per unit of today: old-era units are carried into the unit they
- * became; people of a split commune stay on a visible `split:` line rather than be guessed.
- */
-export async function unitSummary(db: Db, province: string, scope: string[] | null): Promise<UnitSummary[]> {
-  const g = await gazetteer(db.kysely)
-  const counts = await q.unitCounts(db.pool, province)
-  const out = new Map<string, UnitSummary>()
-  const add = (code: string | null, era: number | null, field: 'persons' | 'households', n: number) => {
-    if (code === null || (scope && !scope.includes(`${code}:${era}`))) return
-    const today = unitToday(g, code, era, null)
-    const unit = today.unit ?? `split:${code}`
-    const row = out.get(unit) ?? { unit, persons: 0, households: 0 }
-    row[field] += n
-    out.set(unit, row)
-  }
-  for (const r of counts.persons) add(r.unit_code, r.era, 'persons', r.n)
-  for (const r of counts.households) add(r.unit_code, r.era, 'households', r.n)
-  return [...out.values()].sort((a, b) => a.unit.localeCompare(b.unit))
 }
