@@ -11,6 +11,7 @@ import { registerDedupCommands } from '../dedup/cli.ts'
 import { registerEventCommands } from '../events/cli.ts'
 import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
+import { registerIdentityCommands } from '../identity/cli.ts'
 import { registerIntakeCommands } from '../intake/cli.ts'
 import { DEMO_PERSONS, seedDemo } from '../intake/demo.ts'
 import { backup, restore } from '../platform/backup.ts'
@@ -144,6 +145,7 @@ registerIntakeCommands(program)
 registerAccessCommands(program)
 registerDedupCommands(program)
 registerEventCommands(program)
+registerIdentityCommands(program)
 registerExportCommand(program)
 
 try {

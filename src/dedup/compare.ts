@@ -4,7 +4,7 @@
 // prepare() does all the text work once per person (NFC, tone keys, folds, spelling variants,
 // date numbers), so that compare() — run tens of millions of times — only compares strings
 // and numbers: no allocation, no regular expression.
-import { idParts } from '../intake/values.ts'
+import { idParts } from '../identity/number.ts'
 import { collapseSpaces, exactKey, foldKey, nfc } from '../text/vietnamese.ts'
 
 /** One register person's values as dedup sees them; undefined = unknown. */

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream, rmSync } from 'node:fs'
 import { basename } from 'node:path'
 import type pg from 'pg'
+import { idParts } from '../identity/number.ts'
 import { provinceCode } from '../platform/config.ts'
 import type { CopyValue } from '../platform/copy.ts'
 import { type Db, inTransaction } from '../platform/db.ts'
@@ -20,7 +21,7 @@ import { type Format, openSource, type SourceRow } from './reader.ts'
 import { loadReference } from './reference.ts'
 import { type Finding, finding } from './rules.ts'
 import { type Checked, checkForm, type Reference } from './validate.ts'
-import { type DateValue, digits, earliestDay, idParts, parseDate, splitName } from './values.ts'
+import { type DateValue, digits, earliestDay, parseDate, splitName } from './values.ts'
 
 export const CHUNK = 5000
 

@@ -7,7 +7,8 @@ import * as geo from '../geo/service.ts'
 import type { Tables } from '../platform/db.ts'
 import { codeList, type Reference } from './validate.ts'
 
-function seedRows(name: string): Record<string, string>[] {
+/** The rows of a CSV file in seed/reference/ (header row; values trimmed). */
+export function seedRows(name: string): Record<string, string>[] {
   const text = readFileSync(new URL(`../../seed/reference/${name}`, import.meta.url), 'utf8')
   return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[]
 }

@@ -1,5 +1,6 @@
 // A DC01 form checked (đúng) and normalised, against reference data passed in (pure).
 import { eraOf } from '../geo/eras.ts'
+import { expectedCenturyDigit, idParts } from '../identity/number.ts'
 import { collapseSpaces, foldKey, nfc, repairMojibake } from '../text/vietnamese.ts'
 import { DC01_KEYS, type Dc01Form } from './dc01.ts'
 import { type Finding, finding } from './rules.ts'
@@ -8,9 +9,7 @@ import {
   type DateValue,
   digits,
   earliestDay,
-  expectedCenturyDigit,
   fromList,
-  idParts,
   isoPartial,
   MARITAL_STATUSES,
   type MaritalStatus,

@@ -6,9 +6,7 @@ import {
   daysInMonth,
   digits,
   earliestDay,
-  expectedCenturyDigit,
   fromList,
-  idParts,
   isoPartial,
   MARITAL_STATUSES,
   normalizeName,
@@ -167,48 +165,6 @@ test('digits drops the separators people type', () => {
   assert.equal(digits('022.090.012.345'), '022090012345')
   assert.equal(digits('022-090_012\u00a0345'), '022090012345')
   assert.equal(digits('02209001234a'), '02209001234a') // not a separator: kept, so the format check fails
-})
-
-test('idParts reads province, century/sex digit and birth year', () => {
-  assert.deepEqual(idParts('022090012345'), { province: '022', centuryDigit: 0, sex: 'M', birthYear: 1990 })
-  assert.deepEqual(idParts('022190012345'), { province: '022', centuryDigit: 1, sex: 'F', birthYear: 1990 })
-  assert.deepEqual(idParts('001205000001'), { province: '001', centuryDigit: 2, sex: 'M', birthYear: 2005 })
-  assert.deepEqual(idParts('079399000001'), { province: '079', centuryDigit: 3, sex: 'F', birthYear: 2099 })
-  assert.deepEqual(idParts('079401000001'), { province: '079', centuryDigit: 4, sex: 'M', birthYear: 2101 })
-  assert.deepEqual(idParts('079500000001'), { province: '079', centuryDigit: 5, sex: 'F', birthYear: 2100 })
-  assert.deepEqual(idParts('079799000001'), { province: '079', centuryDigit: 7, sex: 'F', birthYear: 2299 })
-  assert.deepEqual(idParts('036899000001'), { province: '036', centuryDigit: 8, sex: 'M', birthYear: 1899 })
-  assert.deepEqual(idParts('036985000001'), { province: '036', centuryDigit: 9, sex: 'F', birthYear: 1885 })
-})
-
-test('idParts refuses anything but 12 digits', () => {
-  for (const s of ['', '02209001234', '0220900123456', '022 090 012 345', '02209001234a', '123456789']) {
-    assert.equal(idParts(s), undefined, s)
-  }
-})
-
-test('expectedCenturyDigit: 1900s 0/1, 2000s 2/3, 2100s 4/5, 1800s 8/9', () => {
-  assert.equal(expectedCenturyDigit('M', 1990), 0)
-  assert.equal(expectedCenturyDigit('F', 1990), 1)
-  assert.equal(expectedCenturyDigit('M', 1900), 0)
-  assert.equal(expectedCenturyDigit('F', 1999), 1)
-  assert.equal(expectedCenturyDigit('M', 2000), 2)
-  assert.equal(expectedCenturyDigit('F', 2005), 3)
-  assert.equal(expectedCenturyDigit('M', 2099), 2)
-  assert.equal(expectedCenturyDigit('M', 2100), 4)
-  assert.equal(expectedCenturyDigit('F', 2150), 5)
-  assert.equal(expectedCenturyDigit('M', 1899), 8)
-  assert.equal(expectedCenturyDigit('F', 1850), 9)
-})
-
-test('expectedCenturyDigit agrees with idParts for every century/sex digit', () => {
-  for (let g = 0; g <= 9; g++) {
-    for (const yy of ['00', '47', '99']) {
-      const parts = idParts(`001${g}${yy}000001`)
-      assert.ok(parts)
-      assert.equal(expectedCenturyDigit(parts.sex, parts.birthYear), g, `digit ${g}, year ${yy}`)
-    }
-  }
 })
 
 test('normalizePhone turns +84 and 84 into 0 and checks a 10-digit mobile number', () => {

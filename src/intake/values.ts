@@ -84,27 +84,6 @@ export function digits(text: string): string {
   return text.replace(/[\s.\-_]/g, '')
 }
 
-export interface IdNumberParts {
-  province: string
-  centuryDigit: number
-  sex: Sex
-  birthYear: number
-}
-
-/** `PPP G YY RRRRRR`: G is century and sex (1900s 0/1, 2000s 2/3, 2100s 4/5, 2200s 6/7, 1800s 8/9). */
-export function idParts(id: string): IdNumberParts | undefined {
-  if (!/^\d{12}$/.test(id)) return undefined
-  const g = Number(id[3])
-  const century = g <= 7 ? 1900 + Math.floor(g / 2) * 100 : 1800
-  return { province: id.slice(0, 3), centuryDigit: g, sex: g % 2 === 0 ? 'M' : 'F', birthYear: century + Number(id.slice(4, 6)) }
-}
-
-/** The century/sex digit a person of this sex born in this year must have. */
-export function expectedCenturyDigit(sex: Sex, year: number): number {
-  const base = year >= 1900 ? Math.floor((year - 1900) / 100) * 2 : 8
-  return base + (sex === 'F' ? 1 : 0)
-}
-
 /** Vietnamese mobile numbers: +84 / 84 prefixes become 0; 10 digits starting 03, 05, 07, 08 or 09. */
 export function normalizePhone(text: string): { value: string; valid: boolean } {
   let v = text.replace(/[\s.\-()]/g, '')
