@@ -446,6 +446,15 @@ for (const engine of await engines()) {
       assert.match(bad.stderr, /99999/)
       const badDate = await runCli(['population', '--on', '2026-02-30', ...db.flags])
       assert.notEqual(badDate.code, 0)
+      // The register export says where the moved child lives now.
+      const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...db.flags])
+      assert.equal(exported.code, 0, exported.stderr)
+      const row = exported.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .find((r) => r.id === child)
+      assert.deepEqual([row.unit, row.residence_unit, row.residence_address, row.household_id], [destination, destination, 'Tổ 2', null])
       server = await serve(db.flags)
     })
   })

@@ -1,6 +1,7 @@
 // The register as a table for other tools: one row per person, where they live in today's
 // units, and their household. Read in id pages inside one snapshot, so memory stays flat and
 // the rows agree with each other however long the export takes.
+import { today } from '../geo/eras.ts'
 import { gazetteer } from '../geo/service.ts'
 import { provinceCode } from '../platform/config.ts'
 import { type Db, inSnapshot } from '../platform/db.ts'
@@ -54,7 +55,7 @@ export async function exportPersons(db: Db, sink: TableSink): Promise<number> {
     await sink.header([...PERSON_COLUMNS])
     let after: string | null = null
     for (;;) {
-      const page = await q.exportPersons(client, province, after, PAGE)
+      const page = await q.exportPersons(client, province, after, PAGE, today())
       for (const p of page) {
         const key = `${p.residence_unit}|${p.residence_era}|${p.residence_collected_on}`
         let today = units.get(key)

@@ -341,7 +341,7 @@ export interface ExportPerson {
   email: string | null
   hometown: string | null
   birth_reg_place: string | null
-  /** The residence that says where the person lives: the latest current one, else the latest permanent one. */
+  /** Where the person lives: the stay a life event gave them, else the forms' latest current residence, else the latest permanent one. */
   residence_unit: string | null
   residence_era: number | null
   residence_detail: string | null
@@ -349,19 +349,22 @@ export interface ExportPerson {
   household_id: string | null
 }
 
-/** A page of persons in id order after `after` (keyset), with their residence and household. */
+/** A page of persons in id order after `after` (keyset), with their residence and household on `day`. */
 export async function exportPersons(
   db: pg.Pool | pg.PoolClient,
   province: string,
   after: string | null,
   limit: number,
+  day: string,
 ): Promise<ExportPerson[]> {
   const { rows } = await db.query<ExportPerson>(
     `SELECT p.id, p.name_display, p.other_name, p.birth_year, p.birth_month, p.birth_day, p.birth_precision, p.sex,
             p.personal_id, p.old_id, p.ethnicity_code, p.ethnicity_text, p.religion, p.nationality, p.blood_group,
             p.marital_status, p.occupation, p.phone, p.email, p.hometown, p.birth_reg_place,
-            r.unit_code AS residence_unit, r.era AS residence_era, r.detail AS residence_detail,
-            r.collected_on AS residence_collected_on, hm.household_id
+            COALESCE(ev.unit_code, r.unit_code) AS residence_unit, COALESCE(ev.era, r.era) AS residence_era,
+            CASE WHEN ev.unit_code IS NULL THEN r.detail ELSE ev.detail END AS residence_detail,
+            COALESCE(ev.since, r.collected_on) AS residence_collected_on,
+            CASE WHEN ev.unit_code IS NULL THEN hm.household_id ELSE ev.household_id END AS household_id
        FROM person p
        LEFT JOIN LATERAL (
          SELECT r.unit_code, r.era, r.detail, ${collectedOn('f')} AS collected_on
@@ -377,9 +380,15 @@ export async function exportPersons(
           WHERE m.province_code = p.province_code AND m.person_id = p.id
           ORDER BY ${collectedOn('f')} DESC NULLS LAST, m.form_id DESC, m.household_id DESC
           LIMIT 1) hm ON true
+       -- Where a life event (a move, a birth) has put the person since the forms.
+       LEFT JOIN LATERAL (
+         SELECT s.unit_code, s.era, s.detail, s.household_id, s.valid_from::text AS since
+           FROM stay s
+          WHERE s.province_code = p.province_code AND s.person_id = p.id AND s.event_id IS NOT NULL AND s.valid_from <= $4 AND s.valid_to > $4
+          LIMIT 1) ev ON true
       WHERE p.province_code = $1 AND ($2::uuid IS NULL OR p.id > $2::uuid)
       ORDER BY p.id LIMIT $3`,
-    [province, after, limit],
+    [province, after, limit, day],
   )
   return rows
 }
