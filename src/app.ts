@@ -6,6 +6,7 @@ import { dedupRoutes } from './dedup/routes.ts'
 import { eventRoutes } from './events/routes.ts'
 import { geoRoutes } from './geo/routes.ts'
 import { ensureReferenceData } from './geo/seed.ts'
+import { ensureCalendarData } from './identity/calendar-service.ts'
 import { startImportWorker } from './intake/jobs.ts'
 import { intakeRoutes } from './intake/routes.ts'
 import type { DbTarget } from './platform/config.ts'
@@ -31,6 +32,7 @@ export async function openCoso(target: DbTarget, logger?: Logger): Promise<Db> {
   const db = await openDatabase(target, { logger })
   try {
     if (await ensureReferenceData(db.kysely)) logger?.info('reference data loaded')
+    if (await ensureCalendarData(db.kysely)) logger?.info('working-day calendar loaded')
   } catch (error) {
     await db.close()
     throw error

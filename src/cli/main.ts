@@ -11,6 +11,7 @@ import { registerDedupCommands } from '../dedup/cli.ts'
 import { registerEventCommands } from '../events/cli.ts'
 import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
+import { registerCalendarCommands } from '../identity/calendar-cli.ts'
 import { registerIdentityCommands } from '../identity/cli.ts'
 import { registerIntakeCommands } from '../intake/cli.ts'
 import { DEMO_PERSONS, seedDemo } from '../intake/demo.ts'
@@ -146,6 +147,7 @@ registerAccessCommands(program)
 registerDedupCommands(program)
 registerEventCommands(program)
 registerIdentityCommands(program)
+registerCalendarCommands(program)
 registerExportCommand(program)
 
 try {

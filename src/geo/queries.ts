@@ -102,6 +102,15 @@ export async function referenceChecksum(db: Db, name: string): Promise<string | 
   return row?.checksum
 }
 
+/** Records which version of a seeded reference list the database holds (see referenceChecksum). */
+export async function saveReferenceChecksum(db: Db, name: string, checksum: string): Promise<void> {
+  await db
+    .insertInto('reference_data')
+    .values({ name, checksum, loaded_at: sql<string>`now()` })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ checksum, loaded_at: sql<string>`now()` }))
+    .execute()
+}
+
 /** Replaces the seeded reference data in one transaction; successions set by an admin stay. */
 export async function loadReference(
   db: Db,
