@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { checkStep, completeOn, nextStates, STATES, type State } from './applications.ts'
+import { needsBiometrics } from './validity.ts'
 
-const adult = { age: 30 }
-const child = { age: 5 }
+const holder = (birth: string, on: string) => {
+  const [year, month, day] = birth.split('-').map(Number) as [number, number, number]
+  return { biometrics: needsBiometrics({ year, month, day }, on) }
+}
+const adult = holder('1996-03-10', '2026-02-02')
+const child = holder('2021-03-10', '2026-02-02')
 
 test('the way forward for an adult: capture, send, produce, arrive, hand over', () => {
   const way: State[] = ['received', 'biometrics_captured', 'sent_for_production', 'produced', 'arrived', 'handed_over']
@@ -20,8 +25,10 @@ test('an application for a 5-year-old skips biometrics', () => {
   assert.ok(!nextStates('received', child).includes('biometrics_captured'))
   assert.ok(nextStates('received', child).includes('sent_for_production'))
   // From the sixth birthday on, biometrics again.
-  assert.equal(checkStep('received', 'biometrics_captured', { age: 6 }), null)
-  assert.equal(checkStep('received', 'sent_for_production', { age: 6 })?.code, 'order')
+  const six = holder('2020-02-02', '2026-02-02')
+  assert.equal(checkStep('received', 'biometrics_captured', six), null)
+  assert.equal(checkStep('received', 'sent_for_production', six)?.code, 'order')
+  assert.equal(checkStep('received', 'biometrics_captured', holder('2020-02-03', '2026-02-02'))?.code, 'under-biometrics-age')
 })
 
 test('a hand-over names who received the card; a cancellation and a return give their reason', () => {

@@ -1,7 +1,9 @@
 // An identity-card application's life (pure): its kinds, its states, which step may follow which
-// for a holder of a given age, and the day its file became complete (from which the deadline of
-// seven working days runs). Identity Law 26/2023, in force 1 July 2024: the card is mandatory from
-// 14 and optional under 14; no biometrics (face, fingerprints, iris) under 6.
+// for a holder, and the day its file became complete (from which the deadline of seven working
+// days runs). Identity Law 26/2023: no biometrics (face, fingerprints, iris) under 6 — whether a
+// holder gives them is `needsBiometrics` (validity.ts) on the application day.
+
+import { BIOMETRICS_AGE } from './validity.ts'
 
 export const APPLICATION_KINDS = ['first_issue', 'renewal', 'reissue', 'change'] as const
 /** first issue; renewal at an age (14, 25, 40, 60); reissue of a lost or damaged card; change of information. */
@@ -22,14 +24,9 @@ export type State = (typeof STATES)[number]
 /** No step follows these. */
 export const FINAL: readonly State[] = ['handed_over', 'cancelled']
 
-/** Biometrics are taken from 6 years of age. */
-export const BIOMETRICS_AGE = 6
-/** A card is mandatory from 14; under 14 it is issued on request. */
-export const MANDATORY_AGE = 14
-
 export interface Holder {
-  /** Whole years on the application day. */
-  age: number
+  /** Biometrics are taken from this holder (6 or older on the application day). */
+  biometrics: boolean
 }
 
 export interface Refusal {
@@ -88,7 +85,7 @@ export function checkStep(
       ? null
       : refusal('order', 'Chỉ hồ sơ đã trả để sửa mới được nhận lại.', 'Only a file returned for correction is received again.')
   }
-  const young = holder.age < BIOMETRICS_AGE
+  const young = !holder.biometrics
   if (to === 'biometrics_captured' && young) {
     return refusal(
       'under-biometrics-age',
@@ -134,7 +131,7 @@ export interface Step {
  * correction. Null while it has not (yet, or again).
  */
 export function completeOn(steps: readonly Step[], holder: Holder): string | null {
-  const ready: State = holder.age < BIOMETRICS_AGE ? 'received' : 'biometrics_captured'
+  const ready: State = holder.biometrics ? 'biometrics_captured' : 'received'
   let day: string | null = null
   for (const s of steps) {
     if (s.state === ready) day = s.on
