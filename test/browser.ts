@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
-import { embeddedDatabase, ROOT, runCli, type TestDatabase, tempDir } from './helpers.ts'
+import { embeddedDatabase, ROOT, registerBeforeReform, runCli, type TestDatabase, tempDir } from './helpers.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SHOTS = join(ROOT, '.coso-test', 'screenshots')
@@ -53,28 +53,11 @@ export interface ExportedPerson {
 }
 
 /**
- * A generated register collected before the 2025 reform (its forms name 2024 units, so the split
- * communes have households to place), imported into the database `flags` name. Returns its
- * persons and today's communes (the units of an officer who sees the whole province).
+ * A register collected before the 2025 reform (registerBeforeReform) in the database `flags`
+ * names. Returns its persons and today's communes (the units of an officer who sees the whole province).
  */
 export async function livingRegister(flags: string[], persons = 200): Promise<{ persons: ExportedPerson[]; units: string[] }> {
-  const file = join(tempDir(), 'living.csv')
-  const generated = await runCli([
-    'generate',
-    '--persons',
-    String(persons),
-    '--seed',
-    '7',
-    '--collected-from',
-    '2024-03-01',
-    '--collected-to',
-    '2025-06-30',
-    '--out',
-    file,
-  ])
-  assert.equal(generated.code, 0, generated.stderr)
-  const imported = await runCli(['import', file, ...flags])
-  assert.equal(imported.code, 0, imported.stderr)
+  await registerBeforeReform(flags, persons)
   const exported = await runCli(['export', 'persons', '--format', 'jsonl', ...flags])
   assert.equal(exported.code, 0, exported.stderr)
   const units = await runCli(['units', 'list', '--era', '2025', '--level', 'commune', '--json', ...flags])

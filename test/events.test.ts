@@ -2,9 +2,8 @@
 // timeline, refusals with reasons, undo, population at any date, household history, the split
 // communes' work queue with its reconciliation, and freshness.
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { engines, runCli, type Served, serve, type TestDatabase, tempDir, userWithToken } from './helpers.ts'
+import { engines, registerBeforeReform, runCli, type Served, serve, type TestDatabase, userWithToken } from './helpers.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
 type Body = any
@@ -41,24 +40,7 @@ for (const engine of await engines()) {
 
     before(async () => {
       db = await engine.create()
-      // Collected before the reform: the forms name 2024 communes, the split ones included.
-      const file = join(tempDir(), 'forms.csv')
-      const g = await runCli([
-        'generate',
-        '--persons',
-        '4000',
-        '--seed',
-        '7',
-        '--collected-from',
-        '2024-03-01',
-        '--collected-to',
-        '2025-06-30',
-        '--out',
-        file,
-      ])
-      assert.equal(g.code, 0, g.stderr)
-      const imported = await runCli(['import', file, ...db.flags])
-      assert.equal(imported.code, 0, imported.stderr)
+      await registerBeforeReform(db.flags, 4000)
       auth = (await userWithToken(db.flags, 'province-admin')).auth
       // Users are added through the CLI, which the embedded engine allows only while no server runs.
       for (const unit of ['07192', '07183']) officers.set(unit, (await userWithToken(db.flags, 'commune-officer', [`${unit}:2025`])).auth)

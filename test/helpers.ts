@@ -224,6 +224,19 @@ export async function userWithToken(
 }
 
 /**
+ * A generated register collected before the 2025 reform, imported: its forms name 2024 units, so
+ * old communes are carried through the crosswalk and the split ones have households to place.
+ */
+export async function registerBeforeReform(flags: string[], persons: number): Promise<void> {
+  const file = join(tempDir(), 'before-reform.csv')
+  const args = ['--persons', String(persons), '--seed', '7', '--collected-from', '2024-03-01', '--collected-to', '2025-06-30']
+  const generated = await runCli(['generate', ...args, '--out', file])
+  if (generated.code !== 0) throw new Error(`generate failed: ${generated.stderr}`)
+  const imported = await runCli(['import', file, ...flags])
+  if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`)
+}
+
+/**
  * A register with duplicates, for the dedup pages: 300 generated persons (30% with a second
  * form, errors in 30% of them) imported and deduplicated. Returns the units of the pairs left
  * for review, the scope that commune users need to see them.

@@ -85,8 +85,11 @@ export interface Life {
 /** Minimum age to marry (Law on Marriage and Family 2014, art. 8): men 20, women 18. */
 const MARRIAGE_AGE = { M: 20, F: 18 } as const
 
-export const byEffectiveDate = (a: LifeEvent, b: LifeEvent) =>
-  a.effective_on.localeCompare(b.effective_on) || a.recorded_at.localeCompare(b.recorded_at) || a.id.localeCompare(b.id)
+/** Effective order: by day, then as recorded. */
+export const byEffectiveDate = (
+  a: Pick<LifeEvent, 'effective_on' | 'recorded_at' | 'id'>,
+  b: Pick<LifeEvent, 'effective_on' | 'recorded_at' | 'id'>,
+) => a.effective_on.localeCompare(b.effective_on) || a.recorded_at.localeCompare(b.recorded_at) || a.id.localeCompare(b.id)
 
 const samePlace = (a: Place, b: Place) =>
   a.unit_code === b.unit_code &&

@@ -2,7 +2,7 @@
 // and household rows brought up to date, in one transaction), and the reads of the log.
 import type pg from 'pg'
 import type { Actor } from '../access/service.ts'
-import { eraOf, today } from '../geo/eras.ts'
+import { today } from '../geo/eras.ts'
 import type { UnitIndex } from '../geo/unit-index.ts'
 import { fromList, MARITAL_STATUSES, normalizeName, parseDate, splitName } from '../intake/values.ts'
 import { provinceCode } from '../platform/config.ts'
@@ -58,7 +58,7 @@ function lifeEvent(e: q.EventRow, personId: string): LifeEvent {
 }
 
 /** The events that count: all but revoked ones and the revocations themselves. */
-function standing(events: q.EventRow[]): q.EventRow[] {
+function standing(events: readonly q.EventRow[]): q.EventRow[] {
   const revoked = new Set(events.filter((e) => e.kind === 'revocation').map((e) => e.details.event_id as string))
   return events.filter((e) => e.kind !== 'revocation' && !revoked.has(e.id))
 }
@@ -727,9 +727,7 @@ export interface TimelineEntry extends q.EventRow {
 export async function timeline(db: Queryable, province: string, personId: string) {
   const events = await q.eventsOf(db, province, personId)
   const revokedBy = new Map(events.filter((e) => e.kind === 'revocation').map((e) => [e.details.event_id as string, e.id]))
-  const entries: TimelineEntry[] = events
-    .map((e) => ({ ...e, revoked_by: revokedBy.get(e.id) ?? null }))
-    .sort((a, b) => a.effective_on.localeCompare(b.effective_on) || a.recorded_at.localeCompare(b.recorded_at))
+  const entries: TimelineEntry[] = events.map((e) => ({ ...e, revoked_by: revokedBy.get(e.id) ?? null })).sort(byEffectiveDate)
   return { events: entries, stays: await q.staysOf(db, province, personId) }
 }
 
@@ -738,7 +736,7 @@ export async function timeline(db: Queryable, province: string, personId: string
  * split that made it named last on or before the day; before any, the head the first change replaced.
  */
 export function headOn(events: readonly q.EventRow[], householdId: string, day: string, current: string | null): string | null {
-  const changes = standing([...events])
+  const changes = standing(events)
     .flatMap((e) => {
       const d = e.details
       if (e.kind === 'head_change' && e.household_id === householdId)
@@ -748,7 +746,7 @@ export function headOn(events: readonly q.EventRow[], householdId: string, day: 
       if (e.kind === 'household_split' && d.new_household_id === householdId) return [{ e, head: d.head_id as string, before: null }]
       return []
     })
-    .sort((a, b) => a.e.effective_on.localeCompare(b.e.effective_on) || a.e.recorded_at.localeCompare(b.e.recorded_at))
+    .sort((a, b) => byEffectiveDate(a.e, b.e))
   if (changes.length === 0) return current
   const last = changes.filter((c) => c.e.effective_on <= day).at(-1)
   return last ? last.head : (changes[0]?.before ?? null)
@@ -765,5 +763,3 @@ export async function householdHistory(db: Queryable, province: string, househol
     .map((s) => ({ ...s, relation_to_head: s.person_id === head ? 'Chủ hộ' : s.relation_to_head === 'Chủ hộ' ? null : s.relation_to_head }))
   return { stays, events, members_on: members }
 }
-
-export { eraOf }
