@@ -35,7 +35,7 @@ function parseFormat(value: string): Format {
 }
 
 /** Where the rows go, and how to finish the file once they are all there. */
-interface Sink {
+export interface Sink {
   header(columns: string[]): Promise<void>
   row(values: (string | null)[]): Promise<void>
   close(): Promise<void>
@@ -45,7 +45,7 @@ interface Sink {
  * Buffered writes that wait when the reader is slower than the database, so memory stays flat
  * however large the export; a reader that went away (EPIPE) stops the export.
  */
-class Output {
+export class Output {
   readonly stream: Writable
   /** Rejects when the stream fails: to stop waiting on work that will never finish. */
   readonly failed: Promise<never>
@@ -81,7 +81,7 @@ class Output {
   }
 }
 
-function csvSink(output: Output, bom: boolean): Sink {
+export function csvSink(output: Output, bom: boolean): Sink {
   return {
     async header(columns) {
       await output.write(`${bom ? '\ufeff' : ''}${csvLine(columns)}\n`)
@@ -112,7 +112,7 @@ function jsonlSink(output: Output): Sink {
  * One sheet, every cell a string in text-formatted columns: IDs keep their leading zeros, and
  * a value typed into the sheet later is not turned into a number or a date either.
  */
-function xlsxSink(Excel: typeof ExcelJS, output: Output, sheetName: string): Sink {
+export function xlsxSink(Excel: typeof ExcelJS, output: Output, sheetName: string): Sink {
   // exceljs ends the stream it is given; stdout must stay open, so it gets a stream of its own.
   const zip = new PassThrough()
   zip.pipe(output.stream, { end: output.stream !== process.stdout })

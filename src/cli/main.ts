@@ -13,6 +13,7 @@ import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
 import { registerCalendarCommands } from '../identity/calendar-cli.ts'
 import { registerIdentityCommands } from '../identity/cli.ts'
+import { registerDueCommands } from '../identity/due-cli.ts'
 import { registerIntakeCommands } from '../intake/cli.ts'
 import { DEMO_PERSONS, seedDemo } from '../intake/demo.ts'
 import { backup, restore } from '../platform/backup.ts'
@@ -148,6 +149,7 @@ registerDedupCommands(program)
 registerEventCommands(program)
 registerIdentityCommands(program)
 registerCalendarCommands(program)
+registerDueCommands(program)
 registerExportCommand(program)
 
 try {
