@@ -6,7 +6,12 @@ import { dedupRoutes } from './dedup/routes.ts'
 import { eventRoutes } from './events/routes.ts'
 import { geoRoutes } from './geo/routes.ts'
 import { ensureReferenceData } from './geo/seed.ts'
+import { batchRoutes } from './identity/batch-routes.ts'
 import { ensureCalendarData } from './identity/calendar-service.ts'
+import { dashboardRoutes } from './identity/dashboard-routes.ts'
+import { dueRoutes } from './identity/due-routes.ts'
+import { identityRoutes } from './identity/routes.ts'
+import { sessionRoutes } from './identity/session-routes.ts'
 import { startImportWorker } from './intake/jobs.ts'
 import { intakeRoutes } from './intake/routes.ts'
 import type { DbTarget } from './platform/config.ts'
@@ -25,6 +30,11 @@ export const routes = (options: { enforce: boolean } = { enforce: true }): Route
   intakeRoutes,
   dedupRoutes,
   eventRoutes,
+  identityRoutes,
+  batchRoutes,
+  sessionRoutes,
+  dueRoutes,
+  dashboardRoutes,
 ]
 
 /** Opens (creating and migrating when new) and makes sure the reference data is loaded. */

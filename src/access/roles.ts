@@ -10,6 +10,7 @@ export const PERMISSIONS = [
   'units.write',
   'aggregates.read',
   'merges.approve',
+  'cards.read',
   'cards.manage',
   'users.manage',
   'audit.read',
@@ -22,16 +23,25 @@ export type RouteAccess = Permission | 'authenticated' | 'public'
 export const ROLES = ['province-admin', 'province-analyst', 'commune-officer', 'commune-head', 'card-clerk', 'auditor'] as const
 export type Role = (typeof ROLES)[number]
 
-const OFFICER: Permission[] = ['register.read', 'register.sensitive', 'register.write', 'forms.read', 'forms.write']
+// The commune post takes identity-card applications as well as keeping the register.
+const OFFICER: Permission[] = [
+  'register.read',
+  'register.sensitive',
+  'register.write',
+  'forms.read',
+  'forms.write',
+  'cards.read',
+  'cards.manage',
+]
 
 export const GRANTS: Record<Role, readonly Permission[]> = {
   // The admin runs the system and its users; reading the audit log is the auditor's alone.
   'province-admin': PERMISSIONS.filter((p) => p !== 'audit.read'),
   // Aggregates and the register, read-only; sensitive fields stay masked on individual records.
-  'province-analyst': ['register.read', 'forms.read', 'aggregates.read'],
+  'province-analyst': ['register.read', 'forms.read', 'aggregates.read', 'cards.read'],
   'commune-officer': OFFICER,
   'commune-head': [...OFFICER, 'merges.approve'],
-  'card-clerk': ['register.read', 'cards.manage'],
+  'card-clerk': ['register.read', 'cards.read', 'cards.manage'],
   auditor: ['audit.read'],
 }
 

@@ -3,7 +3,7 @@
 // days runs). Identity Law 26/2023: no biometrics (face, fingerprints, iris) under 6 — whether a
 // holder gives them is `needsBiometrics` (validity.ts) on the application day.
 
-import { BIOMETRICS_AGE } from './validity.ts'
+import { BIOMETRICS_AGE, type BirthDate, birthdayAt, GRACE_YEARS, mayHaveCard, nextRenewal } from './validity.ts'
 
 export const APPLICATION_KINDS = ['first_issue', 'renewal', 'reissue', 'change'] as const
 /** first issue; renewal at an age (14, 25, 40, 60); reissue of a lost or damaged card; change of information. */
@@ -138,4 +138,71 @@ export function completeOn(steps: readonly Step[], holder: Holder): string | nul
     if (s.state === 'returned_for_correction') day = null
   }
   return day
+}
+
+/** What the register knows of the person applying, on the application day. */
+export interface Applicant {
+  birth: BirthDate | null
+  died_on: string | null
+  personal_id: string | null
+  /** The expiry of the card in force (null: it does not expire); undefined: no card recorded. */
+  card?: { expires_on: string | null } | undefined
+}
+
+/**
+ * Whether a person may apply for this kind of card on `day` (the rules by age of Identity Law
+ * 26/2023); null when they may. A renewal is taken from two years before the renewal age (a card
+ * issued then is valid until the next age) or once the card in force has expired; a first issue
+ * is refused to a person whose card in force is still valid.
+ */
+export function checkApplication(kind: ApplicationKind, who: Applicant, day: string, reason?: string | null): Refusal | null {
+  if (who.died_on !== null && who.died_on <= day) {
+    return refusal('deceased', 'Người này đã mất: không thể nhận hồ sơ.', 'This person has died: no application can be received.')
+  }
+  if (!who.personal_id || !/^\d{12}$/.test(who.personal_id)) {
+    return refusal(
+      'no-number',
+      'Người này chưa có số định danh cá nhân (12 chữ số): cần ghi số trước khi làm thẻ.',
+      'This person has no personal ID number (12 digits) yet: record it before applying for a card.',
+    )
+  }
+  if (who.birth === null) {
+    return refusal(
+      'no-birth-date',
+      'Thiếu ngày sinh: không xác định được quy định theo tuổi.',
+      'No birth date: the rules by age cannot be applied.',
+    )
+  }
+  if (!mayHaveCard(who.birth, day)) {
+    return refusal('unborn', 'Ngày nhận hồ sơ trước ngày sinh.', 'The application day is before the birth.')
+  }
+  const valid = who.card !== undefined && (who.card.expires_on === null || who.card.expires_on >= day)
+  if (kind === 'first_issue' && valid) {
+    return refusal(
+      'has-card',
+      'Người này đang có thẻ còn hạn: nhận hồ sơ đổi hoặc cấp lại thẻ.',
+      'This person holds a valid card: receive a renewal, reissue or change instead.',
+    )
+  }
+  if (kind === 'renewal' && valid) {
+    const next = nextRenewal(who.birth, day)
+    const from = next ? birthdayAt(next.date, -GRACE_YEARS) : null
+    if (next === null || (from !== null && day < from)) {
+      return refusal(
+        'not-yet',
+        next
+          ? `Chưa đến tuổi đổi thẻ: đủ ${next.age} tuổi ngày ${next.date}; nhận hồ sơ đổi thẻ từ ngày ${from}.`
+          : 'Thẻ đang có không cần đổi theo tuổi.',
+        next
+          ? `Not yet due: the holder turns ${next.age} on ${next.date}; a renewal is received from ${from}.`
+          : 'The card held needs no renewal by age.',
+      )
+    }
+  }
+  if ((kind === 'reissue' || kind === 'change') && !reason?.trim()) {
+    return kind === 'reissue'
+      ? refusal('reason-needed', 'Cấp lại: cần ghi lý do (mất, hư hỏng…).', 'A reissue needs its reason (lost, damaged…).')
+      : refusal('reason-needed', 'Cấp đổi do thay đổi thông tin: cần ghi thông tin thay đổi.', 'A change needs what changes.')
+  }
+  return null
 }

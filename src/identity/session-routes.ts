@@ -1,0 +1,4 @@
+// identity: session routes (being built).
+import type { RouteModule } from '../platform/http.ts'
+
+export const sessionRoutes: RouteModule = () => {}
