@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { checkStep, completeOn, nextStates, STATES, type State } from './applications.ts'
+import { type Applicant, checkApplication, checkStep, completeOn, nextStates, STATES, type State } from './applications.ts'
 import { needsBiometrics } from './validity.ts'
 
 const holder = (birth: string, on: string) => {
@@ -72,4 +72,32 @@ test('the file is complete when biometrics are captured (at reception under 6), 
   ]
   assert.equal(completeOn(corrected, adult), null)
   assert.equal(completeOn([...corrected, { state: 'biometrics_captured', on: '2026-02-11' }], adult), '2026-02-11')
+})
+
+const applicant = (birth: string, card?: { expires_on: string | null }): Applicant => {
+  const [year, month, day] = birth.split('-').map(Number) as [number, number, number]
+  return { birth: { year, month, day }, died_on: null, personal_id: '022096001234', card }
+}
+
+test('a renewal is received from two years before the renewal age, or once the card has expired', () => {
+  // Turns 25 on 2027-03-10: from 2025-03-10 the renewal may be received.
+  const held = applicant('2002-03-10', { expires_on: '2027-03-10' })
+  assert.equal(checkApplication('renewal', held, '2025-03-09')?.code, 'not-yet')
+  assert.match(checkApplication('renewal', held, '2025-03-09')?.en ?? '', /turns 25 on 2027-03-10.*from 2025-03-10/)
+  assert.equal(checkApplication('renewal', held, '2025-03-10'), null)
+  assert.equal(checkApplication('renewal', applicant('2002-03-10', { expires_on: '2020-01-01' }), '2024-01-01'), null, 'expired')
+  assert.equal(checkApplication('renewal', applicant('2002-03-10'), '2024-01-01'), null, 'no card recorded: the post knows better')
+})
+
+test('a first issue is refused to a holder of a valid card; a reissue or change needs its reason; the dead and the unnumbered are refused', () => {
+  assert.equal(checkApplication('first_issue', applicant('2010-05-01'), '2026-02-02'), null)
+  assert.equal(checkApplication('first_issue', applicant('1990-05-01', { expires_on: null }), '2026-02-02')?.code, 'has-card')
+  assert.equal(checkApplication('first_issue', applicant('1990-05-01', { expires_on: '2025-05-01' }), '2026-02-02'), null)
+  assert.equal(checkApplication('reissue', applicant('1990-05-01'), '2026-02-02')?.code, 'reason-needed')
+  assert.equal(checkApplication('reissue', applicant('1990-05-01'), '2026-02-02', 'Mất thẻ'), null)
+  assert.equal(checkApplication('change', applicant('1990-05-01'), '2026-02-02', '  ')?.code, 'reason-needed')
+  assert.equal(checkApplication('first_issue', { ...applicant('1990-05-01'), died_on: '2026-01-01' }, '2026-02-02')?.code, 'deceased')
+  assert.equal(checkApplication('first_issue', { ...applicant('1990-05-01'), personal_id: null }, '2026-02-02')?.code, 'no-number')
+  assert.equal(checkApplication('first_issue', { ...applicant('1990-05-01'), birth: null }, '2026-02-02')?.code, 'no-birth-date')
+  assert.equal(checkApplication('first_issue', applicant('2026-05-01'), '2026-02-02')?.code, 'unborn')
 })
