@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { type Applicant, checkApplication, checkStep, completeOn, nextStates, STATES, type State } from './applications.ts'
+import { type Applicant, checkApplication, checkStep, fileChange, nextStates, STATES, type State } from './applications.ts'
 import { needsBiometrics } from './validity.ts'
 
 const holder = (birth: string, on: string) => {
@@ -56,22 +56,12 @@ test('nothing follows a hand-over or a cancellation; every refusal says why in b
   }
 })
 
-test('the file is complete when biometrics are captured (at reception under 6), again after a correction', () => {
-  const steps = [
-    { state: 'received' as const, on: '2026-02-02' },
-    { state: 'biometrics_captured' as const, on: '2026-02-03' },
-    { state: 'sent_for_production' as const, on: '2026-02-04' },
-  ]
-  assert.equal(completeOn(steps, adult), '2026-02-03')
-  assert.equal(completeOn(steps.slice(0, 1), adult), null)
-  assert.equal(completeOn(steps.slice(0, 1), child), '2026-02-02')
-  const corrected = [
-    ...steps.slice(0, 2),
-    { state: 'returned_for_correction' as const, on: '2026-02-05' },
-    { state: 'received' as const, on: '2026-02-10' },
-  ]
-  assert.equal(completeOn(corrected, adult), null)
-  assert.equal(completeOn([...corrected, { state: 'biometrics_captured', on: '2026-02-11' }], adult), '2026-02-11')
+test('the file is complete when biometrics are captured (at reception under 6), open again after a return for correction', () => {
+  assert.equal(fileChange('biometrics_captured', adult), 'complete')
+  assert.equal(fileChange('received', adult), 'unchanged', 'an adult’s file waits for biometrics')
+  assert.equal(fileChange('received', child), 'complete')
+  assert.equal(fileChange('returned_for_correction', adult), 'reopened')
+  assert.equal(fileChange('sent_for_production', adult), 'unchanged')
 })
 
 const applicant = (birth: string, card?: { expires_on: string | null }): Applicant => {

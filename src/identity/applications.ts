@@ -119,25 +119,14 @@ export const STATE_NAMES: Record<State, { vi: string; en: string }> = {
   cancelled: { vi: 'Đã huỷ', en: 'Cancelled' },
 }
 
-export interface Step {
-  state: State
-  /** The day the step was taken (Vietnam's date). */
-  on: string
-}
-
 /**
- * The day the file became complete: the last time it reached the state from which it goes to
- * production — biometrics captured, or reception for a holder under 6 — after any return for
- * correction. Null while it has not (yet, or again).
+ * What a step does to the file: completes it — biometrics captured, or reception for a holder
+ * under 6 (received again after a correction too) — so the deadline runs from that day; reopens
+ * it (returned for correction: no deadline until complete again); or leaves it as it was.
  */
-export function completeOn(steps: readonly Step[], holder: Holder): string | null {
-  const ready: State = holder.biometrics ? 'biometrics_captured' : 'received'
-  let day: string | null = null
-  for (const s of steps) {
-    if (s.state === ready) day = s.on
-    if (s.state === 'returned_for_correction') day = null
-  }
-  return day
+export function fileChange(to: State, holder: Holder): 'complete' | 'reopened' | 'unchanged' {
+  if (to === 'returned_for_correction') return 'reopened'
+  return to === (holder.biometrics ? 'biometrics_captured' : 'received') ? 'complete' : 'unchanged'
 }
 
 /** What the register knows of the person applying, on the application day. */

@@ -10,7 +10,16 @@ import type { Db, Queryable } from '../platform/db.ts'
 import { AppError, badInput, notFound } from '../platform/errors.ts'
 import { uuidv7 } from '../platform/ids.ts'
 import { birthDate } from '../register/service.ts'
-import { type ApplicationKind, checkApplication, checkStep, nextStates, type Refusal, STATE_NAMES, type State } from './applications.ts'
+import {
+  type ApplicationKind,
+  checkApplication,
+  checkStep,
+  fileChange,
+  nextStates,
+  type Refusal,
+  STATE_NAMES,
+  type State,
+} from './applications.ts'
 import type { WorkingCalendar } from './calendar.ts'
 import { workingCalendar } from './calendar-service.ts'
 import * as q from './queries.ts'
@@ -229,11 +238,11 @@ export async function takeStep(
   const why = checkStep(row.state, input.to, { biometrics: row.biometrics }, input)
   if (why) throw refused(why, { state: row.state, to: input.to })
   const at = momentOf(day, now)
-  const complete = row.biometrics ? input.to === 'biometrics_captured' : input.to === 'received'
+  const change = fileChange(input.to, { biometrics: row.biometrics })
   const due =
-    input.to === 'returned_for_correction'
+    change === 'reopened'
       ? { complete_on: null, due_on: null, due_provisional: false }
-      : complete
+      : change === 'complete'
         ? deadline(ctx, day)
         : { complete_on: row.complete_on, due_on: row.due_on, due_provisional: row.due_provisional }
   await q.insertStep(client, province, {
