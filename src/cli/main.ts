@@ -11,6 +11,7 @@ import { registerDedupCommands } from '../dedup/cli.ts'
 import { registerEventCommands } from '../events/cli.ts'
 import { registerGeoCommands } from '../geo/cli.ts'
 import { ensureReferenceData } from '../geo/seed.ts'
+import { registerBatchCommands } from '../identity/batch-cli.ts'
 import { registerCalendarCommands } from '../identity/calendar-cli.ts'
 import { registerIdentityCommands } from '../identity/cli.ts'
 import { registerDueCommands } from '../identity/due-cli.ts'
@@ -150,6 +151,7 @@ registerEventCommands(program)
 registerIdentityCommands(program)
 registerCalendarCommands(program)
 registerDueCommands(program)
+registerBatchCommands(program)
 registerExportCommand(program)
 
 try {
