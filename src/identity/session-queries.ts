@@ -180,7 +180,10 @@ export async function lockOfficer(db: Queryable, province: string, officer: stri
   await db.query(`SELECT pg_advisory_xact_lock(hashtext('coso.id.shift.' || $1 || '.' || lower($2)))`, [province, officer])
 }
 
-/** A shift of the officer, in any session, overlapping [from, to) — `to` null: still running; `except` a shift itself. */
+/**
+ * A shift of the officer (the username as app_user spells it, as shifts record it), in any
+ * session, overlapping [from, to) — `to` null: still running; `except` a shift itself.
+ */
 export async function overlappingShift(
   db: Queryable,
   province: string,
@@ -192,7 +195,7 @@ export async function overlappingShift(
   const { rows } = await db.query<ShiftRow & { session_id: string; place: string }>(
     `SELECT h.seq, h.officer, ${ISO('h.starts_at')} AS starts_at, ${ISO('h.ends_at')} AS ends_at, h.session_id, s.place
        FROM id_session_shift h JOIN id_session s ON s.province_code = h.province_code AND s.id = h.session_id
-      WHERE h.province_code = $1 AND lower(h.officer) = lower($2)
+      WHERE h.province_code = $1 AND h.officer = $2
         AND ($4::timestamptz IS NULL OR h.starts_at < $4::timestamptz)
         AND (h.ends_at IS NULL OR h.ends_at > $3::timestamptz)
         AND NOT (h.session_id IS NOT DISTINCT FROM $5::uuid AND h.seq IS NOT DISTINCT FROM $6::int)
