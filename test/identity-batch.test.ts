@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { openCoso } from '../src/app.ts'
 import { engines, registerBeforeReform, runCli, type Served, serve, type TestDatabase, tempDir, userWithToken } from './helpers.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
@@ -151,6 +152,28 @@ for (const engine of await engines()) {
       assert.equal(cards.body.in_force.application_id, good[0].id)
     })
 
+    test('a batch leaves an application as single steps do: states, days, versions, steps, the card', async () => {
+      const single = await application('sent_for_production')
+      const batched = await application('sent_for_production')
+      for (const to of ['produced', 'arrived']) {
+        assert.equal((await call('POST', `/api/id/applications/${single.id}/steps`, { to })).status, 200)
+      }
+      assert.equal((await batch({ kind: 'receive', refs: [batched.personal_id] })).status, 201)
+      const [a, b] = [await read(single.id), await read(batched.id)]
+      for (const field of ['state', 'arrived_on', 'handed_over_on', 'receiver', 'complete_on', 'due_on', 'due_provisional', 'version']) {
+        assert.deepEqual(b[field], a[field], field)
+      }
+      const shape = (x: Body) => x.steps.map((s: Body) => [s.seq, s.from_state, s.to_state, s.officer, s.reason, s.receiver])
+      assert.deepEqual(shape(b), shape(a))
+      assert.equal(b.steps.at(-1).at, b.steps.at(-2).at, 'produced and arrived at the same moment')
+      const cardOf = async (x: Body) => (await call('GET', `/api/persons/${x.person_id}/cards`)).body.in_force
+      const [ca, cb] = [await cardOf(a), await cardOf(b)]
+      assert.equal(cb.application_id, b.id)
+      assert.equal(cb.issued_on, ca.issued_on)
+      assert.equal(cb.recorded_by, ca.recorded_by)
+      assert.equal(typeof cb.expires_on, typeof ca.expires_on)
+    })
+
     test('a hand-over needs one receiver for the batch and refuses the cards not arrived', async () => {
       sent = await application('sent_for_production')
       const refs = [good[0].personal_id, good[1].personal_id, early.personal_id, String(sent.no)]
@@ -198,7 +221,7 @@ for (const engine of await engines()) {
         own.body.items.map((i: Body) => i.application_id),
         [mine.id],
       )
-      // A card clerk of the province reads both.
+      // The province's administrator reads both.
       assert.equal((await call('GET', `/api/id/batches/${others.body.batch.id}`)).status, 200)
     })
 
@@ -255,6 +278,21 @@ for (const engine of await engines()) {
       const hand = await runCli(['id', 'batch', 'hand-over', '--numbers', file, ...db.flags])
       assert.equal(hand.code, 2, 'no --receiver')
       assert.match(hand.stderr, /receiver/)
+      // Every step's `since` is when the one before it was taken (to the second, as an
+      // application's state_at is read), batches' steps too.
+      const coso = await openCoso(db.target)
+      try {
+        const { rows } = await coso.pool.query<{ n: number; broken: number }>(
+          `SELECT count(*)::int AS n,
+                  count(*) FILTER (WHERE s.since IS NULL OR s.since NOT BETWEEN date_trunc('second', p.at) AND p.at)::int AS broken
+             FROM id_application_step s
+             JOIN id_application_step p ON p.province_code = s.province_code AND p.application_id = s.application_id AND p.seq = s.seq - 1`,
+        )
+        assert.ok((rows[0]?.n ?? 0) >= 8, JSON.stringify(rows))
+        assert.equal(rows[0]?.broken, 0)
+      } finally {
+        await coso.close()
+      }
     })
   })
 }

@@ -5,6 +5,12 @@
 // listed — a clerk who scanned 200 cards keeps the 198 good ones and sees the 2 bad ones; a
 // refusal rolls nothing back. Every reference is checked on its locked row before anything is
 // written, so the one transaction takes all the good ones, or none on an unexpected error.
+//
+// The writes are takeStep's (service.ts), a statement each for the whole batch instead of four
+// per step: step by step, 5,000 cards received back took 35 s on the embedded engine. A batch's
+// steps (to production, produced, arrived, handed over) never complete a file nor send it back,
+// so they leave its deadline as it is; test/identity-batch.test.ts checks that a batch leaves an
+// application as single steps do.
 import { type Actor, audited } from '../access/service.ts'
 import { today } from '../geo/eras.ts'
 import { provinceCode } from '../platform/config.ts'
@@ -14,7 +20,8 @@ import { uuidv7 } from '../platform/ids.ts'
 import { checkStep, type Refusal, type State } from './applications.ts'
 import * as bq from './batch-queries.ts'
 import * as q from './queries.ts'
-import { type Context, parseReference, resolveReferences, stepContext, takeStep } from './service.ts'
+import { type Context, parseReference, resolveReferences, stepContext } from './service.ts'
+import { cardExpiry } from './validity.ts'
 
 /** send: to production; receive: cards back from production, at the commune; hand_over: to the holders. */
 export const BATCH_KINDS = ['send', 'receive', 'hand_over'] as const
@@ -279,12 +286,53 @@ export async function batchIn(client: Queryable, actor: Actor, input: BatchInput
   let batch: bq.BatchRow | null = null
   if (!dryRun && accepted.length > 0) {
     const batchId = uuidv7()
+    // As takeStep dates a step: now for today, else noon of that day in Vietnam.
+    const at = on === now ? new Date().toISOString() : `${on}T05:00:00.000Z`
+    const steps: bq.BatchStep[] = []
+    const changes: bq.BatchChange[] = []
+    const cards: bq.NewCard[] = []
     for (const p of accepted) {
-      let row = p.application as q.ApplicationRow
-      for (const to of p.steps) row = await takeStep(client, actor, row, { to, on, receiver }, { ...ctx, batchId })
-      after.set(row.id, row)
+      const a = p.application as q.ApplicationRow
+      let from = a.state
+      let since = a.state_at
+      for (const to of p.steps) {
+        steps.push({ application_id: a.id, from_state: from, to_state: to, since, unit_code: a.unit_code })
+        if (to === 'produced') {
+          const birth = { year: a.birth_year as number, month: a.birth_month, day: a.birth_day }
+          cards.push({
+            person_id: a.person_id,
+            issued_on: on,
+            expires_on: cardExpiry(birth, on),
+            personal_id: a.personal_id,
+            application_id: a.id,
+          })
+        }
+        from = to
+        since = at
+      }
+      const change = {
+        id: a.id,
+        state: from,
+        steps: p.steps.length,
+        arrived_on: from === 'arrived' ? on : null,
+        handed_over_on: from === 'handed_over' ? on : null,
+        receiver: from === 'handed_over' ? receiver : null,
+      }
+      changes.push(change)
+      after.set(a.id, {
+        ...a,
+        state: from,
+        state_at: at,
+        arrived_on: change.arrived_on ?? a.arrived_on,
+        handed_over_on: change.handed_over_on ?? a.handed_over_on,
+        receiver: change.receiver ?? a.receiver,
+        version: a.version + p.steps.length,
+      })
     }
-    const units = new Set([...after.values()].map((a) => a.unit_code))
+    await bq.insertSteps(client, province, { batch_id: batchId, at, officer: actor.name, receiver }, steps)
+    await bq.updateStates(client, province, at, changes)
+    await bq.issueCards(client, province, actor.name, cards)
+    const units = new Set(changes.map((c) => (after.get(c.id) as q.ApplicationRow).unit_code))
     batch = await bq.insertBatch(client, province, {
       id: batchId,
       kind: input.kind,

@@ -23,6 +23,7 @@ const PersonPage = lazy(() => import('./pages/Person.tsx').then((m) => ({ defaul
 const ReorganisationPage = lazy(() => import('./pages/Reorganisation.tsx').then((m) => ({ default: m.ReorganisationPage })))
 const ReviewPage = lazy(() => import('./pages/Review.tsx').then((m) => ({ default: m.ReviewPage })))
 const UsersPage = lazy(() => import('./pages/Users.tsx').then((m) => ({ default: m.UsersPage })))
+const DueListsPage = lazy(() => import('./pages/DueLists.tsx').then((m) => ({ default: m.DueListsPage })))
 
 interface Page {
   path: string
@@ -48,6 +49,7 @@ const PAGES: Page[] = [
   { path: '/corrections', permission: 'forms.write', nav: 'nav.corrections', render: () => <CorrectionsPage /> },
   { path: '/dedup/review', permission: 'forms.write', nav: 'nav.review', render: () => <ReviewPage /> },
   { path: '/dedup/approvals', permission: 'merges.approve', nav: 'nav.approvals', render: () => <ApprovalsPage /> },
+  { path: '/id/due', permission: 'cards.read', nav: 'due.nav', render: () => <DueListsPage /> },
   { path: '/users', permission: 'users.manage', nav: 'nav.users', render: () => <UsersPage /> },
   { path: '/audit', permission: 'audit.read', nav: 'nav.audit', render: () => <AuditPage /> },
   {
