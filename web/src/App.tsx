@@ -24,6 +24,7 @@ const ReorganisationPage = lazy(() => import('./pages/Reorganisation.tsx').then(
 const ReviewPage = lazy(() => import('./pages/Review.tsx').then((m) => ({ default: m.ReviewPage })))
 const UsersPage = lazy(() => import('./pages/Users.tsx').then((m) => ({ default: m.UsersPage })))
 const DueListsPage = lazy(() => import('./pages/DueLists.tsx').then((m) => ({ default: m.DueListsPage })))
+const IdDashboardPage = lazy(() => import('./pages/IdDashboard.tsx').then((m) => ({ default: m.IdDashboardPage })))
 
 interface Page {
   path: string
@@ -50,6 +51,7 @@ const PAGES: Page[] = [
   { path: '/dedup/review', permission: 'forms.write', nav: 'nav.review', render: () => <ReviewPage /> },
   { path: '/dedup/approvals', permission: 'merges.approve', nav: 'nav.approvals', render: () => <ApprovalsPage /> },
   { path: '/id/due', permission: 'cards.read', nav: 'due.nav', render: () => <DueListsPage /> },
+  { path: '/id/dashboard', permission: 'cards.read', nav: 'iddash.nav', render: (_, s) => <IdDashboardPage scope={s.units} /> },
   { path: '/users', permission: 'users.manage', nav: 'nav.users', render: () => <UsersPage /> },
   { path: '/audit', permission: 'audit.read', nav: 'nav.audit', render: () => <AuditPage /> },
   {
