@@ -11,6 +11,10 @@ import { Login } from './pages/Login.tsx'
 import { SearchPage } from './pages/Search.tsx'
 
 // Search is where most users land; every other page comes with its route, in a chunk of its own.
+const ApplicationPage = lazy(() => import('./pages/Application.tsx').then((m) => ({ default: m.ApplicationPage })))
+const ApplicationsPage = lazy(() => import('./pages/Applications.tsx').then((m) => ({ default: m.ApplicationsPage })))
+const BatchPage = lazy(() => import('./pages/Batch.tsx').then((m) => ({ default: m.BatchPage })))
+const SlipPage = lazy(() => import('./pages/Slip.tsx').then((m) => ({ default: m.SlipPage })))
 const ApprovalsPage = lazy(() => import('./pages/Approvals.tsx').then((m) => ({ default: m.ApprovalsPage })))
 const AuditPage = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.AuditPage })))
 const CorrectionsPage = lazy(() => import('./pages/Corrections.tsx').then((m) => ({ default: m.CorrectionsPage })))
@@ -50,6 +54,19 @@ const PAGES: Page[] = [
   { path: '/corrections', permission: 'forms.write', nav: 'nav.corrections', render: () => <CorrectionsPage /> },
   { path: '/dedup/review', permission: 'forms.write', nav: 'nav.review', render: () => <ReviewPage /> },
   { path: '/dedup/approvals', permission: 'merges.approve', nav: 'nav.approvals', render: () => <ApprovalsPage /> },
+  {
+    path: '/id/applications',
+    permission: 'cards.read',
+    nav: 'id.nav.applications',
+    render: (_, s) => <ApplicationsPage canManage={s.permissions.includes('cards.manage')} />,
+  },
+  { path: '/id/batches', permission: 'cards.manage', nav: 'id.nav.batch', render: () => <BatchPage /> },
+  {
+    path: '/id/applications/:id',
+    permission: 'cards.read',
+    render: (p, s) => <ApplicationPage id={p.id as string} canManage={s.permissions.includes('cards.manage')} />,
+  },
+  { path: '/id/applications/:id/slip', permission: 'cards.read', render: (p) => <SlipPage id={p.id as string} /> },
   { path: '/id/due', permission: 'cards.read', nav: 'due.nav', render: () => <DueListsPage /> },
   { path: '/id/dashboard', permission: 'cards.read', nav: 'iddash.nav', render: (_, s) => <IdDashboardPage scope={s.units} /> },
   { path: '/users', permission: 'users.manage', nav: 'nav.users', render: () => <UsersPage /> },
@@ -62,6 +79,7 @@ const PAGES: Page[] = [
         id={p.id as string}
         canUndo={s.permissions.includes('forms.write')}
         canRecord={s.permissions.includes('register.write')}
+        cards={s.permissions.includes('cards.read') ? { canReceive: s.permissions.includes('cards.manage') } : null}
       />
     ),
   },

@@ -1,6 +1,7 @@
 // One person: the fields, residences, relatives, forms and merges; sensitive fields masked
 // unless the role may see them; a visible note that the view is logged. The living register's
-// timeline (events and where they lived when) below, and for officers the form recording an event.
+// timeline (events and where they lived when) below, for officers the form recording an event, and
+// for the card post the identity-card applications with the form receiving one.
 import { useQuery } from '@tanstack/react-query'
 import { Link } from 'wouter'
 import { ApiError, api, type Person } from '../api.ts'
@@ -9,11 +10,23 @@ import { useI18n } from '../i18n/i18n.tsx'
 import type { MessageKey } from '../i18n/messages.ts'
 import { PersonMerges } from '../Merges.tsx'
 import { PageHeading } from '../PageHeading.tsx'
+import { PersonApplications } from './Applications.tsx'
 import { PersonEventForm, PersonTimeline } from './PersonEvents.tsx'
 
 const MASK = '***'
 
-export function PersonPage({ id, canUndo, canRecord }: { id: string; canUndo: boolean; canRecord: boolean }) {
+export function PersonPage({
+  id,
+  canUndo,
+  canRecord,
+  cards,
+}: {
+  id: string
+  canUndo: boolean
+  canRecord: boolean
+  /** For the identity-card post: the person's applications, and whether a new one may be received. */
+  cards: { canReceive: boolean } | null
+}) {
   const { t, lang } = useI18n()
   const person = useQuery({ queryKey: ['person', id], queryFn: () => api<Person>('GET', `/api/persons/${encodeURIComponent(id)}`) })
   const back = <Link href="/">{t('person.back')}</Link>
@@ -98,6 +111,7 @@ export function PersonPage({ id, canUndo, canRecord }: { id: string; canUndo: bo
       )}
       <PersonTimeline id={id} canWrite={canRecord} />
       {canRecord && <PersonEventForm person={p} />}
+      {cards && <PersonApplications person={p} canManage={cards.canReceive} />}
       <h2>{t('person.forms')}</h2>
       <p>{p.form_ids.length}</p>
       <PersonMerges id={id} canUndo={canUndo} />
