@@ -29,6 +29,8 @@ const ReviewPage = lazy(() => import('./pages/Review.tsx').then((m) => ({ defaul
 const UsersPage = lazy(() => import('./pages/Users.tsx').then((m) => ({ default: m.UsersPage })))
 const DueListsPage = lazy(() => import('./pages/DueLists.tsx').then((m) => ({ default: m.DueListsPage })))
 const IdDashboardPage = lazy(() => import('./pages/IdDashboard.tsx').then((m) => ({ default: m.IdDashboardPage })))
+const SessionPage = lazy(() => import('./pages/Session.tsx').then((m) => ({ default: m.SessionPage })))
+const SessionsPage = lazy(() => import('./pages/Sessions.tsx').then((m) => ({ default: m.SessionsPage })))
 
 interface Page {
   path: string
@@ -69,6 +71,17 @@ const PAGES: Page[] = [
   { path: '/id/applications/:id/slip', permission: 'cards.read', render: (p) => <SlipPage id={p.id as string} /> },
   { path: '/id/due', permission: 'cards.read', nav: 'due.nav', render: () => <DueListsPage /> },
   { path: '/id/dashboard', permission: 'cards.read', nav: 'iddash.nav', render: (_, s) => <IdDashboardPage scope={s.units} /> },
+  {
+    path: '/id/sessions',
+    permission: 'cards.read',
+    nav: 'session.nav',
+    render: (_, s) => <SessionsPage scope={s.units} canManage={s.permissions.includes('cards.manage')} />,
+  },
+  {
+    path: '/id/sessions/:id',
+    permission: 'cards.read',
+    render: (p, s) => <SessionPage id={p.id as string} canManage={s.permissions.includes('cards.manage')} />,
+  },
   { path: '/users', permission: 'users.manage', nav: 'nav.users', render: () => <UsersPage /> },
   { path: '/audit', permission: 'audit.read', nav: 'nav.audit', render: () => <AuditPage /> },
   {
