@@ -1,10 +1,11 @@
 // The identity-card pages of lists and figures in a real Chromium, on both engines, over a register
 // generated before the 2025 reform with a few applications received through the API: the due list
-// of a commune in door-to-door order with its CSV download (Vietnamese headers) and no horizontal
-// scroll on a phone; the dashboard's backlog by state as the API counts it, for the user's units and
-// for one commune; a mobile session opened, a shift started, two people given numbers (found by
-// personal ID number and by name), one called and served with their application, the close refused
-// while the other waits. axe-core finds nothing on any of these pages.
+// of a commune in door-to-door order with its CSV download (Vietnamese headers), a card held
+// recorded from a row, and no horizontal scroll on a phone; the dashboard's backlog by state as the
+// API counts it, for the user's units and for one commune; a mobile session opened, a shift
+// started, two people given numbers (found by personal ID number and by name), one called and
+// served with their application, the close refused while the other waits. axe-core finds nothing
+// on any of these pages.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -108,7 +109,7 @@ for (const engine of await engines()) {
 
     const shot = (name: string) => page.screenshot({ path: join(SHOTS, `identity-lists-${engine.name}-${name}.png`), fullPage: true })
 
-    test('the due list of a commune shows its rows in door-to-door order; the CSV link downloads it with the Vietnamese header; a phone needs no sideways scroll', async () => {
+    test('the due list of a commune shows its rows in door-to-door order; the CSV link downloads it with the Vietnamese header; a card held recorded from a row takes its person off; a phone needs no sideways scroll', async () => {
       const summary = await read('/api/id/due/summary')
       const line = (summary.items as Body[]).filter((l) => /^\d{5}$/.test(l.unit) && l.missing > 1).sort((a, b) => b.missing - a.missing)[0]
       assert.ok(line, 'a commune with persons of 14 or more without a card')
@@ -155,6 +156,22 @@ for (const engine of await engines()) {
       assert.ok(lines[1]?.includes(api.items[0].name))
       const xlsx = (await page.getByRole('link', { name: 'Tải tệp Excel (XLSX)' }).getAttribute('href')) as string
       assert.match(xlsx, /format=xlsx/)
+
+      // A card the first of them shows at the door, issued a month ago: recorded, they leave the list.
+      const holder = api.items[0]
+      const issued = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)
+      await rows
+        .first()
+        .getByRole('button', { name: `Ghi thẻ đã có ${holder.name}` })
+        .click()
+      const record = page.getByRole('form', { name: `Ghi thẻ đã có: ${holder.name}` })
+      await record.getByLabel('Ngày cấp thẻ').fill(issued)
+      await record.getByRole('button', { name: 'Ghi', exact: true }).click()
+      await page.getByText(`Đã ghi thẻ của ${holder.name}: cấp ${issued.split('-').reverse().join('/')}, `).waitFor()
+      const cards = await read(`/api/persons/${holder.person_id}/cards`)
+      assert.equal(cards.valid, true)
+      await range.filter({ hasText: ` trong ${numbers.format(api.total - 1)}` }).waitFor()
+      await assertAccessible(page, 'due list, a card recorded')
 
       // In English, then on a phone.
       await page.getByRole('button', { name: 'English' }).click()

@@ -69,7 +69,12 @@ const PAGES: Page[] = [
     render: (p, s) => <ApplicationPage id={p.id as string} canManage={s.permissions.includes('cards.manage')} />,
   },
   { path: '/id/applications/:id/slip', permission: 'cards.read', render: (p) => <SlipPage id={p.id as string} /> },
-  { path: '/id/due', permission: 'cards.read', nav: 'due.nav', render: () => <DueListsPage /> },
+  {
+    path: '/id/due',
+    permission: 'cards.read',
+    nav: 'due.nav',
+    render: (_, s) => <DueListsPage canRecord={s.permissions.includes('cards.manage')} />,
+  },
   { path: '/id/dashboard', permission: 'cards.read', nav: 'iddash.nav', render: (_, s) => <IdDashboardPage scope={s.units} /> },
   {
     path: '/id/sessions',

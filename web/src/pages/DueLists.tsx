@@ -1,9 +1,10 @@
 // The due lists for door-to-door work: persons reaching a renewal age in the next months, persons
 // of 14 or more without a valid card, expired cards. How many per commune (choosing a commune
 // there), then the list itself in the order an officer walks it — hamlet, address, name — a page
-// at a time, and the whole list as a CSV or Excel file with the Vietnamese headers.
-import { useQuery } from '@tanstack/react-query'
-import { useCallback, useMemo, useState } from 'react'
+// at a time, and the whole list as a CSV or Excel file with the Vietnamese headers. A card a person
+// shows at the door, issued before coso, is recorded from their row.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, Fragment, useCallback, useMemo, useState } from 'react'
 import { Link } from 'wouter'
 import { STATE_NAMES } from '../../../src/identity/applications.ts'
 import { api } from '../api.ts'
@@ -138,61 +139,146 @@ function CardHeld({ row }: { row: DueRow }) {
   )
 }
 
-function Rows({ page, allUnits }: { page: DuePage; allUnits: boolean }) {
+/**
+ * A card the person showed at the door, issued before coso: recorded, they leave the missing and
+ * expired lists (or stay, when it has expired too).
+ */
+function RecordCard({ row, onDone }: { row: DueRow; onDone: (said: string) => void }) {
   const { t, lang } = useI18n()
-  const lineName = useLineName()
-  const renewal = page.list === 'renewal'
-  if (page.items.length === 0) return <p>{t('due.none')}</p>
+  const client = useQueryClient()
+  const [issuedOn, setIssuedOn] = useState('')
+  const record = useMutation({
+    mutationFn: () =>
+      api<{ card: { issued_on: string; expires_on: string | null }; created: boolean }>('POST', '/api/id/cards', {
+        person_id: row.person_id,
+        issued_on: issuedOn,
+      }),
+    onSuccess: async (r) => {
+      onDone(
+        `${t(r.created ? 'due.recorded' : 'due.alreadyRecorded')} ${row.name}: ${t('due.issued')} ${formatDate(r.card.issued_on)}, ${
+          r.card.expires_on ? `${t('due.until')} ${formatDate(r.card.expires_on)}` : t('due.noExpiry')
+        }.`,
+      )
+      await client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('id-due') })
+    },
+  })
+  function submit(e: FormEvent) {
+    e.preventDefault()
+    record.mutate()
+  }
   return (
-    <table className="results stack" aria-label={t(`due.list.${page.list}` as MessageKey)}>
-      <thead>
-        <tr>
-          <th className="number">{t('due.col.no')}</th>
-          {allUnits && <th>{t('due.unit')}</th>}
-          <th>{t('due.col.hamlet')}</th>
-          <th>{t('due.col.address')}</th>
-          <th>{t('person.name')}</th>
-          <th>{t('person.birthDate')}</th>
-          <th>{t('person.sex')}</th>
-          <th>{t('person.personalId')}</th>
-          {renewal && <th>{t('due.col.renewalAt')}</th>}
-          <th>{t('due.col.card')}</th>
-          <th>{t('due.col.application')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {page.items.map((r, i) => (
-          <tr key={r.person_id}>
-            <td className="number" data-label={t('due.col.no')}>
-              {formatNumber(page.offset + i + 1)}
-            </td>
-            {allUnits && <td data-label={t('due.unit')}>{lineName(r.unit, r.unit_name)}</td>}
-            <td data-label={t('due.col.hamlet')}>{r.hamlet ?? '—'}</td>
-            <td data-label={t('due.col.address')}>{r.address ?? '—'}</td>
-            {/* No label: on a phone the name heads the person's lines. */}
-            <td>
-              <Link href={`/persons/${r.person_id}`}>{r.name}</Link>
-            </td>
-            <td data-label={t('person.birthDate')}>{formatDate(r.birth_date)}</td>
-            <td data-label={t('person.sex')}>{r.sex ? t(r.sex === 'M' ? 'person.sex.M' : 'person.sex.F') : '—'}</td>
-            <td data-label={t('person.personalId')}>{r.personal_id ?? '—'}</td>
-            {renewal && (
-              <td data-label={t('due.col.renewalAt')}>{r.renewal_age === null ? '—' : `${r.renewal_age} (${formatDate(r.renewal_on)})`}</td>
-            )}
-            <td data-label={t('due.col.card')}>
-              <CardHeld row={r} />
-            </td>
-            <td data-label={t('due.col.application')}>
-              {r.application_state ? (STATE_NAMES[r.application_state as keyof typeof STATE_NAMES]?.[lang] ?? r.application_state) : '—'}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <form className="row wrap subform" onSubmit={submit} aria-label={`${t('due.recordCard')}: ${row.name}`}>
+      <label>
+        {t('due.issuedOn')} *
+        <input type="date" value={issuedOn} required onChange={(e) => setIssuedOn(e.target.value)} />
+      </label>
+      <button type="submit" disabled={record.isPending}>
+        {t('due.record')}
+      </button>
+      {record.error && (
+        <p className="error" role="alert">
+          {errorText(record.error, lang, t('app.error'))}
+        </p>
+      )}
+    </form>
   )
 }
 
-export function DueListsPage() {
+function Rows({ page, allUnits, canRecord }: { page: DuePage; allUnits: boolean; canRecord: boolean }) {
+  const { t, lang } = useI18n()
+  const lineName = useLineName()
+  const renewal = page.list === 'renewal'
+  const [recording, setRecording] = useState<string | null>(null)
+  const [said, setSaid] = useState('')
+  const columns = 9 + (allUnits ? 1 : 0) + (renewal ? 1 : 0) + (canRecord ? 1 : 0)
+  if (page.items.length === 0) return <p>{t('due.none')}</p>
+  return (
+    <>
+      <div aria-live="polite">{said && <p className="notice">{said}</p>}</div>
+      <table className="results stack" aria-label={t(`due.list.${page.list}` as MessageKey)}>
+        <thead>
+          <tr>
+            <th className="number">{t('due.col.no')}</th>
+            {allUnits && <th>{t('due.unit')}</th>}
+            <th>{t('due.col.hamlet')}</th>
+            <th>{t('due.col.address')}</th>
+            <th>{t('person.name')}</th>
+            <th>{t('person.birthDate')}</th>
+            <th>{t('person.sex')}</th>
+            <th>{t('person.personalId')}</th>
+            {renewal && <th>{t('due.col.renewalAt')}</th>}
+            <th>{t('due.col.card')}</th>
+            <th>{t('due.col.application')}</th>
+            {canRecord && <th>{t('due.recordCard')}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {page.items.map((r, i) => (
+            <Fragment key={r.person_id}>
+              <tr>
+                <td className="number" data-label={t('due.col.no')}>
+                  {formatNumber(page.offset + i + 1)}
+                </td>
+                {allUnits && <td data-label={t('due.unit')}>{lineName(r.unit, r.unit_name)}</td>}
+                <td data-label={t('due.col.hamlet')}>{r.hamlet ?? '—'}</td>
+                <td data-label={t('due.col.address')}>{r.address ?? '—'}</td>
+                {/* No label: on a phone the name heads the person's lines. */}
+                <td>
+                  <Link href={`/persons/${r.person_id}`}>{r.name}</Link>
+                </td>
+                <td data-label={t('person.birthDate')}>{formatDate(r.birth_date)}</td>
+                <td data-label={t('person.sex')}>{r.sex ? t(r.sex === 'M' ? 'person.sex.M' : 'person.sex.F') : '—'}</td>
+                <td data-label={t('person.personalId')}>{r.personal_id ?? '—'}</td>
+                {renewal && (
+                  <td data-label={t('due.col.renewalAt')}>
+                    {r.renewal_age === null ? '—' : `${r.renewal_age} (${formatDate(r.renewal_on)})`}
+                  </td>
+                )}
+                <td data-label={t('due.col.card')}>
+                  <CardHeld row={r} />
+                </td>
+                <td data-label={t('due.col.application')}>
+                  {r.application_state
+                    ? (STATE_NAMES[r.application_state as keyof typeof STATE_NAMES]?.[lang] ?? r.application_state)
+                    : '—'}
+                </td>
+                {canRecord && (
+                  <td data-label={t('due.recordCard')}>
+                    <button
+                      type="button"
+                      className="small secondary"
+                      aria-expanded={recording === r.person_id}
+                      onClick={() => setRecording(recording === r.person_id ? null : r.person_id)}
+                    >
+                      {t('due.recordCard')}
+                      <span className="visually-hidden"> {r.name}</span>
+                    </button>
+                  </td>
+                )}
+              </tr>
+              {recording === r.person_id && (
+                <tr>
+                  <td colSpan={columns}>
+                    <RecordCard
+                      row={r}
+                      onDone={(text) => {
+                        setSaid(text)
+                        setRecording(null)
+                      }}
+                    />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
+
+/** `canRecord`: the user may record the cards people hold (cards.manage). */
+export function DueListsPage({ canRecord }: { canRecord: boolean }) {
   const { t, lang } = useI18n()
   const [list, setList] = useState<List>('renewal')
   const [monthsText, setMonthsText] = useState('3')
@@ -322,7 +408,7 @@ export function DueListsPage() {
                 : `${t('due.rows')} ${formatNumber(page.offset + 1)}–${formatNumber(page.offset + page.items.length)} ${t('due.of')} ${formatNumber(page.total)}`}
               {rows.isFetching && ` · ${t('app.loading')}`}
             </p>
-            {page.total > 0 && <Rows page={page} allUnits={!page.unit} />}
+            {page.total > 0 && <Rows page={page} allUnits={!page.unit} canRecord={canRecord} />}
             <div className="row">
               {page.offset > 0 && (
                 <button type="button" onClick={() => setOffset(Math.max(0, page.offset - PAGE))}>
