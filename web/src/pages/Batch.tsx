@@ -229,7 +229,7 @@ export function BatchPage() {
                     <td data-label={t('id.state')}>{o?.state ? t(stateKey(o.state)) : '—'}</td>
                     <td data-label={t('id.batch.outcome')}>
                       {!o ? (
-                        needsReceiver ? (
+                        needsReceiver || preview.isError ? (
                           '—'
                         ) : (
                           t('app.loading')
