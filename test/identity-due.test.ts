@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import ExcelJS from 'exceljs'
 import { today } from '../src/geo/eras.ts'
+import { dueHamlet } from '../src/identity/due.ts'
 import { encode } from '../src/intake/encoding.ts'
 import { csvLine, parseCsv } from '../src/platform/csv.ts'
 import { engines, registerBeforeReform, runCli, type Served, serve, type TestDatabase, tempDir, userWithToken } from './helpers.ts'
@@ -274,6 +275,8 @@ for (const engine of await engines()) {
         const row = expired.items.find((i: Body) => i.person_id === lapsed.id)
         assert.equal(row.card_issued_on, addYears(lapsed.birth_date, 20))
         assert.equal(row.card_expires_on, addYears(lapsed.birth_date, 25))
+        // The hamlet the database stored with the household is the one the address names.
+        for (const r of missing.items) assert.equal(r.hamlet, dueHamlet(r.address), r.address)
         // Door-to-door order: by unit, then hamlet (the same hamlet's rows together).
         const seen = new Set<string>()
         let previous = ''

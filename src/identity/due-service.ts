@@ -526,6 +526,7 @@ export function checkParams(params: DueParams): { on: string; months: number } {
   return { on, months: params.months }
 }
 
+/** A page of a list; `client` in a transaction (its work memory is set for the query). */
 export async function duePage(
   client: Queryable,
   map: DueMap,
@@ -534,6 +535,7 @@ export async function duePage(
 ): Promise<DuePage> {
   const { on, months } = checkParams(params)
   const s = dueScope(map, { unit: params.unit, on, months }, scope)
+  await q.roomForLists(client)
   const page = await q.duePage(client, params.list, s, params.limit, params.offset)
   return {
     list: params.list,
@@ -579,12 +581,13 @@ export async function writeDueList(
 ): Promise<number> {
   const { on, months } = checkParams(params)
   const s = dueScope(map, { unit: params.unit, on, months }, scope)
-  const cursor = await q.openDueCursor(client, params.list, s)
+  await q.roomForLists(client)
+  const cursor = await q.openDueCursor(client, params.list, s, FETCH)
   hooks.started?.(cursor.total)
   await sink.header(DUE_FILE_COLUMNS.map((c) => c.header))
   let n = 0
   for (;;) {
-    const slice = await cursor.next(FETCH)
+    const slice = await cursor.next()
     for (const r of slice) await sink.row(dueCells(rowOf(r, map.names), ++n))
     hooks.progress?.(n, cursor.total)
     if (slice.length < FETCH) break
@@ -608,7 +611,7 @@ export interface DueSummary {
   items: DueSummaryLine[]
 }
 
-/** The three lists' sizes per unit of today in the caller's scope (zeros included), then lines no unit holds yet. */
+/** The three lists' sizes per unit of today in the caller's scope (zeros included), then lines no unit holds yet; `client` in a transaction. */
 export async function dueSummary(
   client: Queryable,
   map: DueMap,
@@ -617,6 +620,7 @@ export async function dueSummary(
 ) {
   const { on, months } = checkParams({ list: 'renewal', ...params })
   const s = dueScope(map, { on, months }, scope)
+  await q.roomForLists(client)
   const counts = await q.dueCounts(client, s)
   const lines = new Map<string, DueSummaryLine>()
   for (const [code, name] of map.names) {

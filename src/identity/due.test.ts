@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { hamletOf } from '../geo/address.ts'
 import {
@@ -150,4 +151,9 @@ test('an issue day: not in the future, not before the earliest possible birth, n
   assert.equal(issuedProblem('2026-11-27', person, '2026-11-27'), null)
   assert.equal(issuedProblem('2025-01-02', { ...person, died_on: '2025-01-01' }, '2026-11-27')?.rule, 'issued-after-death')
   assert.equal(issuedProblem('1900-01-01', { birth_year: null, birth_month: null, birth_day: null, died_on: null }, '2026-11-27'), null)
+})
+
+test('the database reads the hamlet with the same patterns (stored with each household)', () => {
+  const sql = readFileSync(new URL('../../migrations/20261127T1958_due_lists.sql', import.meta.url), 'utf8')
+  for (const p of Object.values(HAMLET_PATTERNS)) assert.ok(sql.includes(`substring(address from '${p}')`), p)
 })
