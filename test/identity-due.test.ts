@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test'
 import ExcelJS from 'exceljs'
 import { today } from '../src/geo/eras.ts'
 import { dueHamlet } from '../src/identity/due.ts'
+import { type BirthDate, nextRenewal } from '../src/identity/validity.ts'
 import { encode } from '../src/intake/encoding.ts'
 import { csvLine, parseCsv } from '../src/platform/csv.ts'
 import { engines, registerBeforeReform, runCli, type Served, serve, type TestDatabase, tempDir, userWithToken } from './helpers.ts'
@@ -40,6 +41,8 @@ for (const engine of await engines()) {
     let db: TestDatabase
     let dir: string
     let persons: Person[]
+    /** Everyone in the register, whatever their birth date's precision. */
+    let everyone: Person[]
     let admin: Record<string, string>
     /** Turns 25 about three weeks after ON, no card: in the renewal list. */
     let turning: Person
@@ -60,9 +63,8 @@ for (const engine of await engines()) {
       const exported = await runCli(['export', 'persons', '--format', 'csv', ...db.flags])
       assert.equal(exported.code, 0, exported.stderr)
       const [header, ...rows] = parseCsv(exported.stdout)
-      persons = rows
-        .map((r) => Object.fromEntries((header as string[]).map((h, i) => [h, r[i] ?? ''])) as unknown as Person)
-        .filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.birth_date) && /^\d{12}$/.test(p.personal_id) && p.unit !== '')
+      everyone = rows.map((r) => Object.fromEntries((header as string[]).map((h, i) => [h, r[i] ?? ''])) as unknown as Person)
+      persons = everyone.filter((p) => /^\d{4}-\d{2}-\d{2}$/.test(p.birth_date) && /^\d{12}$/.test(p.personal_id) && p.unit !== '')
       // Two persons turning 25 close together, within half a year of today (their cards' days are past).
       const now = today()
       const young = persons
@@ -239,6 +241,29 @@ for (const engine of await engines()) {
       })
 
       test('renewal: turning 25 next month is listed; a card issued 18 months before 25 keeps its holder off', async () => {
+        // Two residents whose birth date is known only to the year, or the month: listed as soon as they may be due.
+        const year = Number(on.slice(0, 4))
+        for (const [no, birth, name] of [
+          ['DUE-60', String(year - 60), 'Đỗ Văn Sáu Mươi'],
+          ['DUE-40', `${on.slice(5, 7)}/${year - 40}`, 'Đỗ Thị Bốn Mươi'],
+        ] as const) {
+          const saved = await call('POST', '/api/forms', {
+            body: {
+              form_no: no,
+              collected_on: vi(today()),
+              collecting_unit: officerUnit,
+              full_name: name,
+              birth_date: birth,
+              sex: name.includes('Thị') ? 'Nữ' : 'Nam',
+              permanent_unit: officerUnit,
+              permanent_address: 'Thôn Đoài',
+            },
+          })
+          assert.equal(saved.body.outcome, 'accepted', JSON.stringify(saved.body))
+          const found = await call('GET', `/api/persons?q=${encodeURIComponent(name)}`)
+          const p = found.body.items[0]
+          everyone.push({ id: p.id, full_name: name, birth_date: p.birth_date, personal_id: '', unit: officerUnit })
+        }
         const page = await whole(`list=renewal&months=3&on=${on}`)
         const row = page.items.find((i: Body) => i.person_id === turning.id)
         assert.ok(row, 'turning 25 in three weeks')
@@ -254,6 +279,27 @@ for (const engine of await engines()) {
         for (const r of page.items) {
           assert.ok(r.renewal_on >= on && r.renewal_on < addMonths(on, 3), JSON.stringify(r))
           assert.ok([14, 25, 40, 60].includes(r.renewal_age))
+        }
+        // Everyone the card rules (validity.ts) say reaches a renewal age in the three months is
+        // listed, partial birth dates at their earliest possible birthday; only the card issued
+        // 18 months before 25 keeps one off.
+        const birthOf = (p: Person): BirthDate | null => {
+          const [y, m, d] = p.birth_date.split('-').map(Number)
+          return y ? { year: y, month: m ?? null, day: d ?? null } : null
+        }
+        const expected = new Map<string, { age: number; date: string }>()
+        for (const p of everyone) {
+          const birth = birthOf(p)
+          const next = birth && nextRenewal(birth, on)
+          if (next && next.date < addMonths(on, 3) && p.id !== early.id) expected.set(p.id, next)
+        }
+        assert.ok(
+          [...everyone].some((p) => p.birth_date.length < 10 && expected.has(p.id)),
+          'a partial birth date among them',
+        )
+        assert.deepEqual(new Set(page.items.map((i: Body) => i.person_id)), new Set(expected.keys()))
+        for (const r of page.items) {
+          assert.deepEqual({ age: r.renewal_age, date: r.renewal_on }, expected.get(r.person_id), r.birth_date)
         }
         // One month ahead is fewer; a page is a slice of the same order.
         const month = await list(`list=renewal&months=1&on=${on}&limit=1000`)
@@ -357,8 +403,11 @@ for (const engine of await engines()) {
         assert.equal(sheet.getRow(1).getCell(2).value, 'Họ, chữ đệm và tên')
         assert.equal(sheet.rowCount - 1, Number(xlsx.headers.get('x-total-count')))
         const mine = await list(`list=renewal&months=3&on=${on}&unit=${officerUnit}&limit=1000`, officer)
-        const numbers = new Set<string>()
-        for (let n = 2; n <= sheet.rowCount; n++) numbers.add(String(sheet.getRow(n).getCell(5).value))
+        const numbers = new Set<string | null>()
+        for (let n = 2; n <= sheet.rowCount; n++) {
+          const value = sheet.getRow(n).getCell(5).value
+          numbers.add(value === null ? null : String(value))
+        }
         assert.deepEqual(numbers, new Set(mine.items.map((i: Body) => i.personal_id)))
       })
 
