@@ -21,6 +21,7 @@ import * as register from '../register/service.ts'
 import { unitToday } from '../register/service.ts'
 import {
   addMonths,
+  bornBefore,
   type CardField,
   type CardProblem,
   type CardsHeader,
@@ -36,7 +37,7 @@ import {
   renewalWindows,
 } from './due.ts'
 import * as q from './due-queries.ts'
-import { type BirthDate, cardExpiry } from './validity.ts'
+import { type BirthDate, cardExpiry, MANDATORY_AGE } from './validity.ts'
 
 // ——— the cards a person holds ———
 
@@ -454,6 +455,7 @@ function dueScope(map: DueMap, params: { unit?: string | undefined; on: string; 
     day: params.on,
     map: map.entries.map(({ code, era, line }) => ({ code, era, line })),
     windows: renewalWindows(params.on, addMonths(params.on, params.months)),
+    adultBornBefore: bornBefore(params.on, MANDATORY_AGE),
   }
   let lines: string[] | null
   if (params.unit !== undefined) {

@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import { hamletOf } from '../geo/address.ts'
 import {
   addMonths,
+  bornBefore,
   DUE_FILE_COLUMNS,
   dueCells,
   dueHamlet,
@@ -156,4 +157,13 @@ test('an issue day: not in the future, not before the earliest possible birth, n
 test('the database reads the hamlet with the same patterns (stored with each household)', () => {
   const sql = readFileSync(new URL('../../migrations/20261127T1958_due_lists.sql', import.meta.url), 'utf8')
   for (const p of Object.values(HAMLET_PATTERNS)) assert.ok(sql.includes(`substring(address from '${p}')`), p)
+})
+
+test('born before the bound, a person has reached the age by the day (29 February too)', () => {
+  const births = ['2012-02-28', '2012-02-29', '2012-03-01', '2011-12-31', '2012-12-31', '2013-01-01']
+  for (const day of ['2026-02-27', '2026-02-28', '2026-03-01', '2028-02-28', '2028-02-29', '2026-12-31', '2027-01-01']) {
+    for (const birth of births) {
+      assert.equal(birth < bornBefore(day, 14), birthdayAt(birth, 14) <= day, `${birth} on ${day}`)
+    }
+  }
 })

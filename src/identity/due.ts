@@ -32,6 +32,15 @@ export function renewalWindows(from: string, to: string): BirthWindow[] {
   return RENEWAL_AGES.map((age) => ({ age, born_from: yearsBefore(from, age), born_to: yearsBefore(to, age) }))
 }
 
+/**
+ * The birth day from which a person has not reached `age` by `day`: born before it, they have
+ * (their birthday at that age is on `day` or before). renewalWindows' bound for the day after.
+ */
+export function bornBefore(day: string, age: number): string {
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+  return yearsBefore(next, age)
+}
+
 // ——— the lists ———
 
 /** renewal: reaching a renewal age soon; missing: 14 or older with no valid card; expired: the card in force has expired. */
