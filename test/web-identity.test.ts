@@ -149,17 +149,20 @@ for (const engine of await engines()) {
       assert.equal(await page.locator('header').isVisible(), false)
       assert.ok(await paper.locator('.slip-return-day').isVisible(), 'the return day is on the paper')
       await shot('slip-print')
-      await page.emulateMedia({ media: 'screen' })
       // A5 is 148 × 210 mm: 419.5 × 595.3 points; A4 when chosen.
       const mediaBox = (pdf: Buffer) => /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'))?.slice(1).map(Number)
       const pages = (pdf: Buffer) => pdf.toString('latin1').match(/\/MediaBox/g)?.length
+      // Printed as the browser prints it: in print media, still emulated here.
       const a5pdf = await page.pdf({ preferCSSPageSize: true })
       assert.equal(pages(a5pdf), 1, 'the slip on one sheet')
       const a5 = mediaBox(a5pdf)
       assert.ok(a5 && Math.abs((a5[0] as number) - 419.5) < 1 && Math.abs((a5[1] as number) - 595.3) < 1, `A5: ${a5}`)
+      await page.emulateMedia({ media: 'screen' })
       await page.getByLabel('Khổ giấy').selectOption('a4')
+      await page.emulateMedia({ media: 'print' })
       const a4 = mediaBox(await page.pdf({ preferCSSPageSize: true }))
       assert.ok(a4 && Math.abs((a4[0] as number) - 595.3) < 1, `A4: ${a4}`)
+      await page.emulateMedia({ media: 'screen' })
       await page.getByLabel('Khổ giấy').selectOption('a5')
 
       // The application: biometrics captured on its page, the due day set.

@@ -40,6 +40,11 @@ interface Page {
   render: (params: Record<string, string | undefined>, session: Session) => ReactNode
 }
 
+/** The menu's groups, in order: the register, identity cards, administration. */
+const NAV_GROUPS = ['register', 'cards', 'admin'] as const
+const groupOf = (path: string): (typeof NAV_GROUPS)[number] =>
+  path.startsWith('/id/') ? 'cards' : path === '/users' || path === '/audit' ? 'admin' : 'register'
+
 /** The pages, each with the permission it needs: the menu and the routes both come from here. */
 const PAGES: Page[] = [
   { path: '/', permission: 'register.read', nav: 'nav.search', render: () => <SearchPage /> },
@@ -198,13 +203,25 @@ export function App() {
             {t('nav.menu')}
           </button>
           <nav id="menu" className={menuOpen ? 'open' : undefined} aria-label={t('nav.main')}>
-            {pages
-              .filter((p) => p.nav)
-              .map((p) => (
-                <Link key={p.path} href={p.path} aria-current={location === p.path ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
-                  {t(p.nav as MessageKey)}
-                </Link>
-              ))}
+            {NAV_GROUPS.map((group) => {
+              const entries = pages.filter((p) => p.nav && groupOf(p.path) === group)
+              if (entries.length === 0) return null
+              return (
+                <div key={group} className="nav-group">
+                  <span className="nav-group-name">{t(`nav.group.${group}`)}</span>
+                  {entries.map((p) => (
+                    <Link
+                      key={p.path}
+                      href={p.path}
+                      aria-current={location === p.path ? 'page' : undefined}
+                      onClick={() => setMenuOpen(false)}
+                    >
+                      {t(p.nav as MessageKey)}
+                    </Link>
+                  ))}
+                </div>
+              )
+            })}
           </nav>
           <span className="who">
             {current.user.username} · {current.user.role}
