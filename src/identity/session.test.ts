@@ -112,6 +112,12 @@ test('throughput: an officer with steps and no shift has no rate; an empty sessi
   const t = throughput([{ officer: 'chi', to_state: 'received', at: at('10:10') }], [], at('11:00'))
   assert.equal(t.officers[0]?.per_shift_hour, null)
   assert.equal(t.hours.length, 1)
+  const brief = throughput(
+    [{ officer: 'chi', to_state: 'received', at: at('10:02') }],
+    [{ officer: 'chi', starts_at: at('10:00'), ends_at: at('10:05') }],
+    at('11:00'),
+  )
+  assert.equal(brief.officers[0]?.per_shift_hour, null, 'no rate over five minutes worked')
   const empty = throughput([], [], at('11:00'))
   assert.deepEqual(empty.hours, [])
   assert.equal(empty.totals.per_shift_hour, null)

@@ -102,6 +102,9 @@ export interface Estimate {
   finish_at: string
 }
 
+/** The least time worked that a rate per hour is given for. */
+export const MIN_RATE_HOURS = 0.25
+
 /**
  * When the last person in the queue will be served, at the pace of the session so far (served per
  * officer-hour worked) with the officers on shift now; null without a pace (under a quarter of an
@@ -114,7 +117,7 @@ export function queueEstimate(input: {
   onShift: number
   now: string
 }): Estimate | null {
-  if (input.shiftHours < 0.25 || input.served === 0 || input.onShift === 0) return null
+  if (input.shiftHours < MIN_RATE_HOURS || input.served === 0 || input.onShift === 0) return null
   const pace = input.served / input.shiftHours
   const minutes = Math.ceil((input.remaining / (pace * input.onShift)) * 60)
   return {
@@ -180,8 +183,10 @@ export function throughput(steps: readonly q.WorkStep[], shifts: readonly ShiftS
     return i >= 0 && i < slots.length ? i : -1
   }
   const officers = [...new Set([...steps.map((s) => s.officer), ...shifts.map((s) => s.officer)])].sort()
+  // A rate over minutes says nothing (one application in a minute is "60 an hour"): as for the
+  // queue's estimate, none under a quarter of an hour worked.
   const rates = (received: number, biometrics: number, hours: number): Rates | null =>
-    hours > 0 ? { received: round2(received / hours), biometrics: round2(biometrics / hours) } : null
+    hours >= MIN_RATE_HOURS ? { received: round2(received / hours), biometrics: round2(biometrics / hours) } : null
   const byOfficer = officers.map((officer): OfficerThroughput => {
     const hours = slots.map((start) => ({ start: hourOf(start), received: 0, biometrics: 0, shift_minutes: 0 }))
     let received = 0
