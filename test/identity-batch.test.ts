@@ -278,13 +278,12 @@ for (const engine of await engines()) {
       const hand = await runCli(['id', 'batch', 'hand-over', '--numbers', file, ...db.flags])
       assert.equal(hand.code, 2, 'no --receiver')
       assert.match(hand.stderr, /receiver/)
-      // Every step's `since` is when the one before it was taken (to the second, as an
-      // application's state_at is read), batches' steps too.
+      // Every step's `since` is exactly when the one before it was taken, batches' steps too.
       const coso = await openCoso(db.target)
       try {
         const { rows } = await coso.pool.query<{ n: number; broken: number }>(
           `SELECT count(*)::int AS n,
-                  count(*) FILTER (WHERE s.since IS NULL OR s.since NOT BETWEEN date_trunc('second', p.at) AND p.at)::int AS broken
+                  count(*) FILTER (WHERE s.since IS DISTINCT FROM p.at)::int AS broken
              FROM id_application_step s
              JOIN id_application_step p ON p.province_code = s.province_code AND p.application_id = s.application_id AND p.seq = s.seq - 1`,
         )

@@ -34,7 +34,7 @@ export interface ApplicationRow {
 const COLUMNS = `a.id, a.no::int AS no, a.person_id, a.personal_id, p.name_display, p.birth_year, p.birth_month, p.birth_day,
   a.kind, a.reason, a.state, a.biometrics, a.unit_code, a.era, a.session_id, a.received_on::text AS received_on, a.received_by,
   a.complete_on::text AS complete_on, a.due_on::text AS due_on, a.due_provisional,
-  to_char(a.state_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS state_at,
+  to_char(a.state_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS state_at,
   a.arrived_on::text AS arrived_on, a.handed_over_on::text AS handed_over_on, a.receiver, a.version`
 
 const FROM = `FROM id_application a JOIN person p ON p.province_code = a.province_code AND p.id = a.person_id`
