@@ -3,13 +3,14 @@
 // each row's outcome counted (recorded, refused, invalid, duplicate), and the rows to fix written
 // to a correction file in the input's own layout, for an officer to correct and import again.
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync, type WriteStream } from 'node:fs'
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
 import { basename } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { type Actor, audited, auditWrite } from '../access/service.ts'
 import { unitIndex } from '../geo/service.ts'
-import { CsvParser, type CsvRecord, MAX_FIELD } from '../intake/csv.ts'
-import { createDecoder, decodeViqr, detectEncoding, type Encoding } from '../intake/encoding.ts'
+import { MAX_FIELD } from '../intake/csv.ts'
+import { csvFileEncoding, csvRecords, fileError } from '../intake/csv-file.ts'
+import { decodeViqr, type Encoding } from '../intake/encoding.ts'
 import { provinceCode } from '../platform/config.ts'
 import { csvLine } from '../platform/csv.ts'
 import type { Db, Queryable } from '../platform/db.ts'
@@ -37,10 +38,6 @@ export interface EventsFile {
   rows(): AsyncGenerator<{ row: number; cells: string[]; problems: RowProblem[] }>
 }
 
-function fileError(code: string, file: string, vi: string, en: string, details?: object): AppError {
-  return new AppError(code, { vi: `${basename(file)}: ${vi}`, en: `${basename(file)}: ${en}` }, 400, { file: basename(file), ...details })
-}
-
 /** The file's SHA-256, and its lines (about its rows, for progress: a quoted value can hold a line break). */
 async function survey(path: string): Promise<{ sha256: string; lines: number }> {
   const hash = createHash('sha256')
@@ -64,57 +61,14 @@ const unescapeFormula = (s: string) => (s.charCodeAt(0) === 39 && /^'[=+\-@]/.te
  * before any row is read.
  */
 export async function openEventsFile(path: string, options: { encoding?: Encoding | undefined } = {}): Promise<EventsFile> {
-  const size = statSync(path).size
-  if (size === 0) throw fileError('FILE_EMPTY', path, 'tệp rỗng.', 'the file is empty.')
-  const head = Buffer.alloc(Math.min(size, 64 * 1024))
-  const fd = openSync(path, 'r')
-  try {
-    readSync(fd, head, 0, head.length, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (head[0] === 0x50 && head[1] === 0x4b) {
-    throw fileError(
-      'FILE_FORMAT',
-      path,
-      'đây là bảng tính (XLSX): hãy lưu thành CSV UTF-8 (Lưu thành → CSV UTF-8).',
-      'this is a spreadsheet (XLSX): save it as CSV UTF-8 first.',
-    )
-  }
-  const detected = detectEncoding(head)
-  if (!options.encoding && detected.reason === 'binary') {
-    throw fileError('FILE_BINARY', path, 'không phải tệp văn bản (dữ liệu nhị phân).', 'not a text file (binary data).')
-  }
-  const encoding = options.encoding ?? detected.encoding
-  const reason = options.encoding ? 'forced (--encoding)' : detected.reason
-  // VIQR is read per value of the text columns, after the header is matched (ids hold "dd").
-  const decoder = createDecoder(encoding === 'viqr' ? 'utf-8' : encoding)
-  const parser = new CsvParser()
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 })
-  const chunks = stream[Symbol.asyncIterator]()
-  const pending: CsvRecord[] = []
-  let done = false
-  const next = async (): Promise<CsvRecord | undefined> => {
-    while (pending.length === 0 && !done) {
-      const chunk = await chunks.next()
-      if (chunk.done) {
-        done = true
-        pending.push(...parser.push(decoder.end()), ...parser.end())
-      } else {
-        pending.push(...parser.push(decoder.write(chunk.value as Buffer)))
-      }
-    }
-    return pending.shift()
-  }
-  const first = await next()
-  if (!first) {
-    stream.destroy()
-    throw fileError('FILE_EMPTY', path, 'tệp không có dòng tiêu đề.', 'the file has no header row.')
-  }
-  const header = first.cells.map((c) => c.replace(/^\ufeff/, ''))
+  const { size, encoding, reason } = csvFileEncoding(path, options.encoding)
+  const records = csvRecords(path, encoding)
+  const first = await records.next()
+  if (first.done) throw fileError('FILE_EMPTY', path, 'tệp không có dòng tiêu đề.', 'the file has no header row.')
+  const header = first.value.cells.map((c) => c.replace(/^\ufeff/, ''))
   const mapped = mapEventHeader(header)
   if (mapped.missing.length > 0) {
-    stream.destroy()
+    await records.return(undefined)
     const shown = header.slice(0, 40).join(', ')
     throw fileError(
       'COLUMNS_MISSING',
@@ -142,7 +96,7 @@ export async function openEventsFile(path: string, options: { encoding?: Encodin
     rowsAbout: Math.max(0, lines - 1),
     async *rows() {
       let row = 1
-      for (let record = await next(); record; record = await next()) {
+      for await (const record of records) {
         row++
         const cells = record.cells.map((c, i) => decodeCell(unescapeFormula(c), i))
         if (cells.every((c) => c.trim() === '')) continue

@@ -3,7 +3,6 @@
 // door-to-door lists — reaching a renewal age in the next months, 14 or older without a valid
 // card, card expired — per unit of today within the caller's units, as pages, files (CSV, XLSX)
 // and counts per commune.
-import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { Writable } from 'node:stream'
 import { type Actor, writeAudit } from '../access/service.ts'
@@ -11,8 +10,8 @@ import { csvSink, Output, type Sink, xlsxSink } from '../cli/export-command.ts'
 import { lineInScope, type Mapper, mapper } from '../events/population.ts'
 import { today } from '../geo/eras.ts'
 import { gazetteer } from '../geo/service.ts'
-import { CsvParser, type CsvRecord } from '../intake/csv.ts'
-import { createDecoder, decodeViqr, detectEncoding, type Encoding } from '../intake/encoding.ts'
+import { csvFileEncoding, csvRecords, fileError } from '../intake/csv-file.ts'
+import { decodeViqr, type Encoding } from '../intake/encoding.ts'
 import { parseDate } from '../intake/values.ts'
 import { provinceCode } from '../platform/config.ts'
 import { type Db, inTransaction, type Queryable } from '../platform/db.ts'
@@ -150,40 +149,14 @@ export interface CardsFile {
   rows(): AsyncGenerator<{ row: number; cells: string[]; problem: string | null }>
 }
 
-function fileError(code: string, file: string, vi: string, en: string, details?: object): AppError {
-  return new AppError(code, { vi: `${basename(file)}: ${vi}`, en: `${basename(file)}: ${en}` }, 400, { file: basename(file), ...details })
-}
-
 /**
  * Opens a cards file the way the events import opens its files (intake's CSV parser and decoders:
  * the encoding detected, or forced; a BOM dropped; TCVN3, VNI, CP1258 and VIQR read): empty,
  * binary, a spreadsheet, a required column missing — each fails here, before any row is read.
  */
 export async function openCardsFile(path: string, options: { encoding?: Encoding | undefined } = {}): Promise<CardsFile> {
-  const size = statSync(path).size
-  if (size === 0) throw fileError('FILE_EMPTY', path, 'tệp rỗng.', 'the file is empty.')
-  const head = Buffer.alloc(Math.min(size, 64 * 1024))
-  const fd = openSync(path, 'r')
-  try {
-    readSync(fd, head, 0, head.length, 0)
-  } finally {
-    closeSync(fd)
-  }
-  if (head[0] === 0x50 && head[1] === 0x4b) {
-    throw fileError(
-      'FILE_FORMAT',
-      path,
-      'đây là bảng tính (XLSX): hãy lưu thành CSV UTF-8 (Lưu thành → CSV UTF-8).',
-      'this is a spreadsheet (XLSX): save it as CSV UTF-8 first.',
-    )
-  }
-  const detected = detectEncoding(head)
-  if (!options.encoding && detected.reason === 'binary') {
-    throw fileError('FILE_BINARY', path, 'không phải tệp văn bản (dữ liệu nhị phân).', 'not a text file (binary data).')
-  }
-  const encoding = options.encoding ?? detected.encoding
-  const reason = options.encoding ? 'forced (--encoding)' : detected.reason
-  const records = readRecords(path, encoding)
+  const { encoding, reason } = csvFileEncoding(path, options.encoding)
+  const records = csvRecords(path, encoding)
   const first = await records.next()
   if (first.done) throw fileError('FILE_EMPTY', path, 'tệp không có dòng tiêu đề.', 'the file has no header row.')
   // The values are digits and dates; only the header can carry VIQR marks.
@@ -214,20 +187,6 @@ export async function openCardsFile(path: string, options: { encoding?: Encoding
         yield { row, cells: record.cells, problem: record.problem ?? null }
       }
     },
-  }
-}
-
-async function* readRecords(path: string, encoding: Encoding): AsyncGenerator<CsvRecord> {
-  const { createReadStream } = await import('node:fs')
-  const decoder = createDecoder(encoding === 'viqr' ? 'utf-8' : encoding)
-  const parser = new CsvParser()
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 })
-  try {
-    for await (const chunk of stream) yield* parser.push(decoder.write(chunk as Buffer))
-    yield* parser.push(decoder.end())
-    yield* parser.end()
-  } finally {
-    stream.destroy()
   }
 }
 
