@@ -14,7 +14,7 @@
 // --database-url: a database kept by `npm run bench:population -- --keep`; the bench writes into a
 // copy of it (CREATE DATABASE … TEMPLATE), so every run starts from the same register. Without it
 // the province (--persons) is generated, imported and given its events first (20 minutes or so).
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,6 +32,7 @@ import type { Db } from '../src/platform/db.ts'
 import { createLogger } from '../src/platform/log.ts'
 import { benchDatabase, SERVER } from './database.ts'
 import { addEvents, hasBulkEvents } from './events-fill.ts'
+import { benchServer } from './serve.ts'
 
 const SELF = fileURLToPath(import.meta.url)
 const COSO = fileURLToPath(new URL('../bin/coso.js', import.meta.url))
@@ -44,28 +45,7 @@ async function serveMode(target: DbTarget) {
   process.on('SIGTERM', () => server.close().then(() => process.exit(0)))
 }
 
-function start(target: DbTarget): Promise<{ url: string; stop: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=512', SELF, 'serve', JSON.stringify(target)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /(http:\/\/\S+)/.exec(out)
-      if (m?.[1])
-        resolve({
-          url: m[1],
-          stop: () =>
-            new Promise((r) => {
-              child.on('close', () => r())
-              child.kill('SIGTERM')
-            }),
-        })
-    })
-    child.on('close', (code) => reject(new Error(`server exited ${code}`)))
-  })
-}
+const start = (target: DbTarget) => benchServer(['--max-old-space-size=512', SELF, 'serve', JSON.stringify(target)])
 
 const coso = (args: string[], input = '') =>
   execFileSync(process.execPath, [COSO, ...args], {

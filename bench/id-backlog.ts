@@ -14,7 +14,7 @@
 //        [-- --applications 1000000] [-- --reps 30] [-- --keep]
 // The database is created when missing and filled when it has no applications (a kept one is
 // used as it is); it is dropped at the end unless --keep.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -26,6 +26,7 @@ import * as q from '../src/identity/dashboard-queries.ts'
 import { BACKLOG_SQL } from '../src/identity/dashboard-queries.ts'
 import { provinceCode } from '../src/platform/config.ts'
 import type { Db, Queryable } from '../src/platform/db.ts'
+import { benchServer } from './serve.ts'
 
 const { values } = parseArgs({
   options: {
@@ -71,30 +72,7 @@ const coso = (args: string[], input = '') =>
     .toString()
     .trim()
 
-function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [COSO, 'serve', '--port', '0', '--database-url', url], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, COSO_LOG_LEVEL: 'warn' },
-    })
-    let out = ''
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /(http:\/\/\S+)/.exec(out)
-      if (m?.[1])
-        resolve({
-          url: m[1],
-          stop: () =>
-            new Promise((r) => {
-              child.on('close', () => r())
-              child.kill('SIGTERM')
-            }),
-        })
-    })
-    child.on('close', (code) => reject(new Error(`coso serve exited ${code}`)))
-  })
-}
+const serve = () => benchServer([COSO, 'serve', '--port', '0', '--database-url', url])
 
 /**
  * Each application's life drawn at once: received in working hours on one of the last 730 days,

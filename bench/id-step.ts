@@ -20,7 +20,7 @@
 // The server database is created when missing, given persons when it has none and applications
 // when it has none (a kept one is used as it is), and dropped at the end unless --keep. The
 // embedded one lives in a temporary directory, removed at the end.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,6 +34,7 @@ import { OPEN_STATES } from '../src/identity/queries.ts'
 import type { DbTarget } from '../src/platform/config.ts'
 import { provinceCode } from '../src/platform/config.ts'
 import type { Db } from '../src/platform/db.ts'
+import { benchServer } from './serve.ts'
 
 const { values } = parseArgs({
   options: {
@@ -70,30 +71,7 @@ const coso = (args: string[], input = '') =>
     .toString()
     .trim()
 
-function serve(flags: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=512', COSO, 'serve', '--port', '0', ...flags], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, COSO_LOG_LEVEL: 'warn' },
-    })
-    let out = ''
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /(http:\/\/\S+)/.exec(out)
-      if (m?.[1])
-        resolve({
-          url: m[1],
-          stop: () =>
-            new Promise((r) => {
-              child.on('close', () => r())
-              child.kill('SIGTERM')
-            }),
-        })
-    })
-    child.on('close', (code) => reject(new Error(`coso serve exited ${code}`)))
-  })
-}
+const serve = (flags: string[]) => benchServer(['--max-old-space-size=512', COSO, 'serve', '--port', '0', ...flags])
 
 /** A generated register, imported (forms collected before and after the 2025 reform). */
 function importPersons(flags: string[], dir: string) {

@@ -2,7 +2,6 @@
 // (gzipped), the search page interactive from a cold load (a logged-in user, empty cache), and
 // search results end to end (Enter pressed → rows shown) in Chromium.
 // Run: npm run bench:web [-- --persons 1400000] [-- --searches 40]
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +13,7 @@ import { openCoso } from '../src/app.ts'
 import { WEB } from '../src/platform/webapp.ts'
 import { benchDatabase } from './database.ts'
 import { fillRegister } from './register-fill.ts'
+import { benchServer } from './serve.ts'
 
 const COSO = fileURLToPath(new URL('../bin/coso.js', import.meta.url))
 const PASSWORD = 'Bench-passphrase-2026'
@@ -21,20 +21,7 @@ const { values } = parseArgs({ options: { persons: { type: 'string', default: '1
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0
 
-function serve(url: string): Promise<{ url: string; stop: () => void }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [COSO, 'serve', '--port', '0', '--database-url', url], {
-      env: { ...process.env, COSO_LOG_LEVEL: 'warn' },
-    })
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /(http:\/\/\S+)/.exec(out)
-      if (m?.[1]) resolve({ url: m[1], stop: () => child.kill('SIGTERM') })
-    })
-    child.on('close', (code) => reject(new Error(`serve exited ${code}`)))
-  })
-}
+const serve = (url: string) => benchServer([COSO, 'serve', '--port', '0', '--database-url', url])
 
 const database = await benchDatabase()
 const db = await openCoso({ engine: 'postgresql', url: database.url })
