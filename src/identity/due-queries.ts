@@ -259,15 +259,22 @@ const ORDER = (k: string) =>
  */
 function listSql(list: DueList, scope: DueScope, p: Params, page: { limit: number; offset: number } | 'all'): string {
   const { from, where, day } = dueFrom(scope, p, list)
+  const card = (k: string) => `LEFT JOIN LATERAL (SELECT c.issued_on, c.expires_on FROM id_card c
+                       WHERE c.province_code = ${k}.province_code AND c.person_id = ${k}.id AND c.issued_on <= ${day}
+                       ORDER BY c.issued_on DESC LIMIT 1) c ON true
+            LEFT JOIN LATERAL (SELECT a.state FROM id_application a
+                       WHERE a.province_code = ${k}.province_code AND a.person_id = ${k}.id AND a.state NOT IN ('handed_over', 'cancelled')
+                       LIMIT 1) a ON true`
+  const shown = 'c.issued_on::text AS card_issued_on, c.expires_on::text AS card_expires_on, a.state AS application_state'
   // The list is found apart from its order (MATERIALIZED): planned with the ORDER BY and LIMIT of
   // a page, the planner would read every stay in unit order hoping to stop after 100 rows.
-  // A page keeps the list narrow (what it is sorted by) and reads the person's own values for its
-  // rows; a file, which shows every row, carries them along from the index it read them from.
+  // A page keeps the list narrow (what it is sorted by) and reads the rest for its rows: the
+  // person's own values, the card in force, an open application. A file, which shows every row,
+  // has the workers that find the list read them too.
   const wide = page === 'all'
-  const person = wide ? 'k' : 'pp'
   return `WITH due AS MATERIALIZED (
             SELECT p.province_code, p.id AS person_id, p.name_sort, x.unit, s.household_id, ad.address, ad.hamlet, ad.hamlet_key,
-                   ${wide ? 'p.name_display, p.birth_year, p.birth_month, p.birth_day, p.sex, p.personal_id,' : ''}
+                   ${wide ? `p.name_display AS name, p.birth_year, p.birth_month, p.birth_day, p.sex, p.personal_id, ${shown},` : ''}
                    ${list === 'renewal' ? 'w.age AS renewal_age, r.reaches::text AS renewal_on' : 'NULL::int AS renewal_age, NULL::text AS renewal_on'}
               FROM ${from}
               LEFT JOIN household h ON h.province_code = s.province_code AND h.id = s.household_id
@@ -275,22 +282,18 @@ function listSql(list: DueList, scope: DueScope, p: Params, page: { limit: numbe
                 SELECT CASE WHEN h.address IS NOT NULL THEN NULLIF(btrim(h.address), '') ELSE NULLIF(btrim(s.detail), '') END AS address,
                        CASE WHEN h.address IS NOT NULL THEN h.hamlet ELSE address_hamlet(s.detail) END AS hamlet,
                        CASE WHEN h.address IS NOT NULL THEN h.hamlet_key ELSE hamlet_sort_key(address_hamlet(s.detail)) END AS hamlet_key) ad
+              ${wide ? card('p') : ''}
              WHERE ${[...where, listCondition(list, day, scope, p)].join('\n AND ')})
-          SELECT k.person_id, ${person}.name_display AS name, ${person}.birth_year, ${person}.birth_month, ${person}.birth_day, ${person}.sex,
-                 ${person}.personal_id, k.unit, k.household_id, k.address, k.hamlet, k.renewal_age, k.renewal_on,
-                 c.issued_on::text AS card_issued_on, c.expires_on::text AS card_expires_on, a.state AS application_state,
-                 (SELECT count(*) FROM due)::int AS total
-            FROM (SELECT due.* FROM due
-                   ORDER BY ${ORDER('due')}
-                   ${page !== 'all' ? `LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}` : ''}) k
-            ${wide ? '' : 'JOIN person pp ON pp.province_code = k.province_code AND pp.id = k.person_id'}
-            LEFT JOIN LATERAL (SELECT c.issued_on, c.expires_on FROM id_card c
-                                WHERE c.province_code = k.province_code AND c.person_id = k.person_id AND c.issued_on <= ${day}
-                                ORDER BY c.issued_on DESC LIMIT 1) c ON true
-            LEFT JOIN LATERAL (SELECT a.state FROM id_application a
-                                WHERE a.province_code = k.province_code AND a.person_id = k.person_id AND a.state NOT IN ('handed_over', 'cancelled')
-                                LIMIT 1) a ON true
-           ORDER BY ${ORDER('k')}`
+          ${
+            wide
+              ? `SELECT k.*, (SELECT count(*) FROM due)::int AS total FROM due k ORDER BY ${ORDER('k')}`
+              : `SELECT k.person_id, pp.name_display AS name, pp.birth_year, pp.birth_month, pp.birth_day, pp.sex, pp.personal_id, k.unit, k.household_id,
+                        k.address, k.hamlet, k.renewal_age, k.renewal_on, ${shown}, (SELECT count(*) FROM due)::int AS total
+                   FROM (SELECT due.* FROM due ORDER BY ${ORDER('due')} LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}) k
+                   JOIN person pp ON pp.province_code = k.province_code AND pp.id = k.person_id
+                   ${card('pp')}
+                  ORDER BY ${ORDER('k')}`
+          }`
 }
 
 /** A page of a list, with how many rows the whole list has. */
