@@ -90,7 +90,8 @@ CREATE TABLE id_application (
   version integer NOT NULL DEFAULT 1,
   PRIMARY KEY (province_code, id)
 );
-CREATE SEQUENCE id_application_no;
+-- Owned by the column: it goes with the table, and a restore sets it past the numbers restored.
+CREATE SEQUENCE id_application_no OWNED BY id_application.no;
 CREATE UNIQUE INDEX id_application_no_idx ON id_application (province_code, no);
 -- The backlog by unit and state is read from this index alone.
 CREATE INDEX id_application_unit_state_idx ON id_application (province_code, unit_code, state);

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { embeddedDatabase, postgresReachable, runCli, serverDatabase, tempDir } from './helpers.ts'
+import {
+  embeddedDatabase,
+  postgresReachable,
+  registerBeforeReform,
+  runCli,
+  serve,
+  serverDatabase,
+  tempDir,
+  userWithToken,
+} from './helpers.ts'
 
 const skip = (await postgresReachable()) ? false : 'PostgreSQL server unreachable'
 
@@ -80,6 +89,47 @@ test('a damaged or truncated backup is refused and the target stays empty', asyn
     assert.match(g.stderr, /not a coso backup/)
     const ok = await runCli(['restore', file, ...target.flags])
     assert.equal(ok.code, 0, ok.stderr)
+  } finally {
+    await Promise.all([source.drop(), target.drop()])
+  }
+})
+
+test('a restored register goes on numbering identity-card applications after the last one restored', async () => {
+  const source = embeddedDatabase()
+  const target = embeddedDatabase({ empty: true })
+  const dir = tempDir()
+  const receive = async (flags: string[], count: number): Promise<number[]> => {
+    const { auth } = await userWithToken(flags, 'province-admin')
+    const server = await serve(flags)
+    try {
+      const persons = await fetch(`${server.url}/api/persons?birth_year=1990&limit=100`, { headers: auth })
+      const candidates = ((await persons.json()) as { items: { id: string; personal_id: string | null }[] }).items
+      const numbers: number[] = []
+      for (const p of candidates) {
+        if (numbers.length === count) break
+        if (!p.personal_id) continue
+        const r = await fetch(`${server.url}/api/id/applications`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ person_id: p.id, kind: 'first_issue', unit_code: '06652' }),
+        })
+        if (r.status === 201) numbers.push(((await r.json()) as { application: { no: number } }).application.no)
+      }
+      assert.equal(numbers.length, count, 'applications received')
+      return numbers
+    } finally {
+      await server.stop()
+    }
+  }
+  try {
+    await registerBeforeReform(source.flags, 600)
+    const before = await receive(source.flags, 2)
+    const file = join(dir, 'b.coso')
+    assert.equal((await runCli(['backup', '--out', file, ...source.flags])).code, 0)
+    const restored = await runCli(['restore', file, ...target.flags])
+    assert.equal(restored.code, 0, restored.stderr)
+    const [after] = await receive(target.flags, 1)
+    assert.ok((after as number) > Math.max(...before), `slip number ${after} after ${before}`)
   } finally {
     await Promise.all([source.drop(), target.drop()])
   }

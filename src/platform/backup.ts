@@ -266,6 +266,7 @@ export async function restore(db: Db, file: string, options: RestoreOptions = {}
     for (const [table, n] of Object.entries(end.rows)) {
       if ((counts[table] ?? 0) !== n) throw damaged(file, `${table}: ${counts[table] ?? 0} rows read, ${n} expected`)
     }
+    await continueSequences(client)
     await client.query('COMMIT')
     started = false
     client.release()
@@ -328,4 +329,26 @@ async function prepareSchema(
   await client.query('DROP TABLE IF EXISTS schema_migration')
   const last = meta.migrations[meta.migrations.length - 1]?.name
   if (last) await migrateWith(client, { until: last })
+}
+
+/**
+ * A sequence owned by a column (an application's slip number) carries on after the largest value
+ * restored: rows come back with their numbers, the sequence itself is not in the backup.
+ */
+async function continueSequences(client: pg.PoolClient): Promise<void> {
+  const { rows } = await client.query<{ sequence: string; table_name: string; column_name: string }>(
+    `SELECT s.relname AS sequence, t.relname AS table_name, a.attname AS column_name
+       FROM pg_class s
+       JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
+       JOIN pg_class t ON t.oid = d.refobjid
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+      WHERE s.relkind = 'S' AND s.relnamespace = current_schema()::regnamespace`,
+  )
+  for (const r of rows) {
+    // Names from the catalog, quoted: identifiers cannot be parameters.
+    const [table, column] = [pg.escapeIdentifier(r.table_name), pg.escapeIdentifier(r.column_name)]
+    await client.query(`SELECT setval($1::regclass, COALESCE((SELECT max(${column}) FROM ${table}), 0) + 1, false)`, [
+      pg.escapeIdentifier(r.sequence),
+    ])
+  }
 }
