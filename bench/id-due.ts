@@ -17,7 +17,7 @@
 //      npm run bench:id-due [-- --persons 1400000] [-- --keep]   (builds its own database, dropped unless --keep)
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
@@ -319,7 +319,10 @@ try {
         )[0],
       )
     }
+    // Other work on the machine slows every figure alike; say how much there was.
+    const load = loadavg().map((x) => x.toFixed(1))
     console.log(`due lists of the whole province on ${on}, ${reps} rounds, one call at a time (goal < 2000 ms):`)
+    console.log(`  (${cpus().length} CPUs; load average at the end ${load.join(', ')} over 1, 5, 15 minutes)`)
     for (const c of cases) {
       console.log(
         line(`${c.label}: first page + total`, pages.get(c.label) ?? [], `  ${totals.get(c.label)?.toLocaleString('en')} persons`),
