@@ -214,7 +214,11 @@ describe('the web app in Chromium', { skip }, () => {
       }, decodeURIComponent(csrf))
     }
     await page.getByRole('link', { name: 'Nhập phiếu DC01' }).click()
+    // The live check of what was typed answers first: on a slow machine it would otherwise find the
+    // session gone before the name is typed, and the form would be covered already.
+    const checked = page.waitForResponse((r) => r.url().endsWith('/api/forms/check') && (r.request().postData() ?? '').includes('X-9'))
     await page.getByLabel('Số phiếu').fill('X-9')
+    await checked
     await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }))
     await endSession()
     // Typing runs the live checks, which find the session gone.
