@@ -526,7 +526,7 @@ export async function dueSink(format: FileFormat, stream: Writable): Promise<Sin
 }
 
 /** A slice read from the cursor at a time. */
-const FETCH = 2000
+const FETCH = 5000
 
 /**
  * Writes a whole list to the sink within the caller's transaction (a cursor needs one): `started`
