@@ -107,6 +107,7 @@ test('hamletOf: the hamlet part of an address, a khu over its tổ, a tổ when 
   assert.equal(hamletOf('Thôn Đồng Cầu, xã Hải Hòa'), 'Thôn Đồng Cầu')
   assert.equal(hamletOf('Số 12, ngõ 4, đường Trần Phú, tổ 3, khu 5'), 'Khu 5')
   assert.equal(hamletOf('tổ 7'), 'Tổ 7')
+  assert.equal(hamletOf('Khu 5, tổ 3, phường Hà Tu'), 'Khu 5', 'a khu named before its tổ')
   assert.equal(hamletOf('Khu phố  2'), 'Khu phố 2')
   assert.equal(hamletOf('bản Pắc Cáy, Bình Liêu'), 'Bản Pắc Cáy')
   assert.equal(hamletOf('Số 3 đường Lê Lợi'), null)

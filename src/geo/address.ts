@@ -215,7 +215,8 @@ export function hamletOf(address: string | null): string | null {
     .split(',')
     .map((p) => collapse(p))
     .filter((p) => HAMLET.test(p))
-  const main = parts.filter((p) => !/^tổ\b/iu.test(p))
+  // Not `\b`: JavaScript's word boundary knows ASCII letters only, and "ổ" is none.
+  const main = parts.filter((p) => !/^tổ(?=\s|$)/iu.test(p))
   const pick = main.at(-1) ?? parts.at(-1)
   return pick ? pick.charAt(0).toLocaleUpperCase('vi') + pick.slice(1) : null
 }

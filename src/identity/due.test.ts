@@ -81,8 +81,8 @@ test('the hamlet a due list orders by: the last thôn/khu part, else the last t�
     [null, null],
   ]
   for (const [address, hamlet] of cases) assert.equal(dueHamlet(address), hamlet, String(address))
-  // The geo module's reading agrees where the address has one kind of part.
-  for (const [address] of cases.filter(([a]) => a && !/khu.*tổ|tổ.*khu/i.test(a))) assert.equal(dueHamlet(address), hamletOf(address))
+  // The geo module's reading (the reorganisation's work queue) agrees.
+  for (const [address] of cases) assert.equal(dueHamlet(address), hamletOf(address), String(address))
   // The patterns are plain ARE/ECMAScript: no lookbehind, no flags the database would not honour.
   for (const p of Object.values(HAMLET_PATTERNS)) assert.doesNotMatch(p, /\(\?[<=!i]/)
 })
